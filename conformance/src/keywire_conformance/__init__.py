@@ -1,0 +1,1 @@
+"""keywire conformance."""
