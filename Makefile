@@ -47,7 +47,7 @@ demo: bootstrap
 lint: bootstrap
 	$(VENV)/bin/ruff check $(LINT_PATHS)
 	$(VENV)/bin/ruff format --check $(LINT_PATHS)
-	$(VENV)/bin/mypy --strict packages/resp/src packages/resp/tests conformance/src conformance/tests tools
+	$(VENV)/bin/mypy --strict $$(find packages conformance tools -name '*.py' -not -path '*/build/*')
 
 unit: bootstrap
 	$(VPY) -m pytest -m "not integration" -q
