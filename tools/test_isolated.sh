@@ -21,7 +21,7 @@ run_tests() { # venv, tests dir
   # The workspace pytest config needs plugins an isolated venv lacks: give the options here.
   (cd "$work" && "$venv/bin/python" -m pytest -c /dev/null --rootdir "$tests" -q \
       -p no:cacheprovider --import-mode=importlib --strict-markers -W error \
-      -m "not integration" "$tests")
+      -o asyncio_default_fixture_loop_scope=function -m "not integration" "$tests")
 }
 
 new_venv() { # name, pip args...
@@ -52,7 +52,9 @@ for pkg in cache client tracking replication; do
     replication) deps+=("$root/packages/client") ;;
     tracking) deps=("$root/packages/resp" "$root/packages/client" "$root/packages/cache") ;;
   esac
-  venv=$(new_venv "$pkg" "${deps[@]}" "$root/packages/$pkg" pytest)
+  target="$root/packages/$pkg"
+  if grep -q "^test = " "$target/pyproject.toml"; then target="$target[test]"; fi
+  venv=$(new_venv "$pkg" "${deps[@]}" "$target" pytest)
   if compgen -G "$root/packages/$pkg/tests/test_*.py" >/dev/null; then
     run_tests "$venv" "$root/packages/$pkg/tests"
   else
