@@ -12,7 +12,7 @@ import asyncio
 import sys
 
 from keywire_conformance.servers import get_provider, select_binary
-from keywire_resp import NEED_DATA, Push, ReplyError, Reader, pack_command
+from keywire_resp import NEED_DATA, Push, Reader, ReplyError, pack_command
 
 
 class RawConnection:
@@ -66,13 +66,17 @@ async def talk(host: str, port: int) -> None:
     try:
         hello = await conn.command("HELLO", 3)
         assert isinstance(hello, dict)
-        print(f"connected with RESP{hello[b'proto']} to {hello[b'server'].decode()} "
-              f"{hello[b'version'].decode()} on {host}:{port}")
+        print(
+            f"connected with RESP{hello[b'proto']} to {hello[b'server'].decode()} "
+            f"{hello[b'version'].decode()} on {host}:{port}"
+        )
         show("SET greeting hello", await conn.command("SET", "greeting", "hello"))
         show("GET greeting", await conn.command("GET", "greeting"))
         show("GET missing", await conn.command("GET", "missing"))
-        show("INCRBY counter 41 (then INCR)", (await conn.command("INCRBY", "counter", 41),
-                                               await conn.command("INCR", "counter")))
+        show(
+            "INCRBY counter 41 (then INCR)",
+            (await conn.command("INCRBY", "counter", 41), await conn.command("INCR", "counter")),
+        )
         await conn.command("HSET", "user:1", "name", "Ada", "lang", "en")
         show("HGETALL user:1 (RESP3 map)", await conn.command("HGETALL", "user:1"))
         await conn.command("SADD", "tags", "fast", "typed", "coherent")
