@@ -28,7 +28,7 @@ from keywire_cache.app import _redis
 from keywire_cache.testing import AsyncBackendContract, ManualClock
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Sequence
+    from collections.abc import AsyncIterator, Mapping, Sequence
 
 
 def _glob_to_regex(pattern: str) -> re.Pattern[str]:
@@ -67,6 +67,7 @@ class FakeRedis:
         self.clock = clock
         self.data: dict[str, tuple[bytes, float | None]] = {}
         self.transactions = 0
+        self.msets = 0
         self.unlink_calls = 0
         self.closed = False
         self.decode = False
@@ -97,6 +98,12 @@ class FakeRedis:
         self, key: str, value: bytes, *, px: int | None = None, nx: bool = False
     ) -> object:
         return self._set(key, value, px, nx)
+
+    async def mset(self, mapping: Mapping[str, bytes]) -> object:
+        self.msets += 1
+        for key, value in mapping.items():
+            self._set(key, value, None, False)
+        return True
 
     async def delete(self, keys: Sequence[str]) -> int:
         found = [key for key in keys if self._live(key) is not None]
@@ -196,6 +203,15 @@ async def test_set_many_is_one_transaction_with_the_ttl() -> None:
 
 
 @pytest.mark.asyncio
+async def test_set_many_without_a_ttl_is_one_mset() -> None:
+    redis = FakeRedis(ManualClock())
+    backend = AsyncRedisBackend(redis, prefix="p:")
+    await backend.set_many([("a", b"1"), ("b", b"2"), ("a", b"3")])
+    assert (redis.msets, redis.transactions) == (1, 0)
+    assert redis.data == {"p:a": (b"3", None), "p:b": (b"2", None)}  # the last value wins
+
+
+@pytest.mark.asyncio
 async def test_a_decoding_client_is_refused() -> None:
     redis = FakeRedis(ManualClock())
     redis.decode = True
@@ -246,7 +262,7 @@ def test_from_url_with_a_client_that_lacks_methods(monkeypatch: pytest.MonkeyPat
             return Partial()
 
     _fake_keywire(monkeypatch, Redis)
-    with pytest.raises(BackendUnavailableError, match="lacks mget, set, delete"):
+    with pytest.raises(BackendUnavailableError, match="lacks mget, set, mset, delete"):
         AsyncRedisBackend.from_url("redis+unix:///tmp/redis.sock")
 
 
@@ -267,6 +283,37 @@ def test_from_url_passes_the_url_without_the_prefix(monkeypatch: pytest.MonkeyPa
     cache = AsyncCache.from_url("redis://host")
     assert isinstance(cache.backend, AsyncRedisBackend)
     assert cache.backend.prefix == DEFAULT_REDIS_PREFIX
+
+
+def test_from_url_wraps_the_clients_url_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    class InvalidURLError(ValueError):
+        pass
+
+    class Redis:
+        @staticmethod
+        def from_url(url: str) -> FakeRedis:
+            raise InvalidURLError("invalid Redis URL 'redis://:***@h?nope=1': unknown option")
+
+    _fake_keywire(monkeypatch, Redis)
+    with pytest.raises(InvalidCacheURLError, match=r"refused the URL: .*unknown option") as info:
+        AsyncRedisBackend.from_url("redis://:secret@h?nope=1")
+    assert isinstance(info.value.__cause__, InvalidURLError)
+    assert "secret" not in str(info.value)
+
+
+def test_from_url_refuses_decode_responses(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Decoding(FakeRedis):
+        config = types.SimpleNamespace(decode_responses=True)
+
+    class Redis:
+        @staticmethod
+        def from_url(url: str) -> FakeRedis:
+            return Decoding(ManualClock())
+
+    _fake_keywire(monkeypatch, Redis)
+    with pytest.raises(InvalidCacheURLError, match="stores bytes") as info:
+        AsyncRedisBackend.from_url("redis://:secret@h?decode_responses=yes")
+    assert "secret" not in str(info.value)
 
 
 def test_from_url_rejects_other_schemes() -> None:

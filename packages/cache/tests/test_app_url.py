@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from keywire_cache import DEFAULT_REDIS_PREFIX, CacheError, InvalidCacheURLError, parse_cache_url
+from keywire_cache.app._url import mask_url
 
 
 def test_memory() -> None:
@@ -45,6 +46,32 @@ def test_unix() -> None:
 
 
 @pytest.mark.parametrize(
+    ("url", "client_url"),
+    [
+        # The empty host of a socket URL stays: redis+unix:/path is not a client URL.
+        (
+            "redis+unix:///run/redis%20x.sock?db=1&prefix=q:",
+            "redis+unix:///run/redis%20x.sock?db=1",
+        ),
+        ("redis+unix://:pw@/tmp/s?prefix=p:", "redis+unix://:pw@/tmp/s"),
+        ("redis+unix:///tmp/s", "redis+unix:///tmp/s"),
+        ("redis://h?prefix=p:", "redis://h"),
+        (
+            "redis://h/2?protocol=2&prefix=a%2A:&client_name=x",
+            "redis://h/2?protocol=2&client_name=x",
+        ),
+        (
+            "rediss://u:p%3Fw@h:6390/0?ssl_cert_reqs=none",
+            "rediss://u:p%3Fw@h:6390/0?ssl_cert_reqs=none",
+        ),
+        ("redis://", "redis://"),
+    ],
+)
+def test_client_url(url: str, client_url: str) -> None:
+    assert parse_cache_url(url).client_url() == client_url
+
+
+@pytest.mark.parametrize(
     ("url", "message"),
     [
         ("", "unknown backend URL"),
@@ -79,3 +106,35 @@ def test_not_a_string() -> None:
 def test_error_hierarchy() -> None:
     assert issubclass(InvalidCacheURLError, ValueError)
     assert issubclass(InvalidCacheURLError, CacheError)
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("redis://:secret@h:1/0", "redis://:***@h:1/0"),
+        ("rediss://user:p%40ss@h?prefix=a", "rediss://user:***@h?prefix=a"),
+        ("redis+unix://:pw@/tmp/s?db=1", "redis+unix://:***@/tmp/s?db=1"),
+        ("redis://user@h", "redis://user@h"),
+        ("redis://h/a:b@c", "redis://h/a:b@c"),
+        ("memory://", "memory://"),
+        ("no scheme:secret@h", "no scheme:secret@h"),
+    ],
+)
+def test_mask_url(url: str, shown: str) -> None:
+    assert mask_url(url) == shown
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["redis://:secret@h:99999", "redis://u:secret@h/x", "redis+unix://u:secret@host/s"],
+)
+def test_errors_do_not_show_the_password(url: str) -> None:
+    with pytest.raises(InvalidCacheURLError, match=r"\*\*\*") as info:
+        parse_cache_url(url)
+    assert "secret" not in str(info.value)
+
+
+def test_repr_does_not_show_the_password() -> None:
+    url = parse_cache_url("redis://u:secret@h")
+    assert url.password == "secret"
+    assert "secret" not in repr(url)

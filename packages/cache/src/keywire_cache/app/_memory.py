@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from .._errors import InvalidCacheURLError
 from ._backends import AsyncBackend, Items, SyncBackend, pairs, ttl_seconds
-from ._url import MEMORY_SCHEMES, parse_cache_url
+from ._url import MEMORY_SCHEMES, mask_url, parse_cache_url
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable, Iterator
@@ -169,7 +169,9 @@ class _MemoryBase:
         """
         parsed = parse_cache_url(url)
         if parsed.scheme not in MEMORY_SCHEMES:
-            raise InvalidCacheURLError(f"{cls.__name__} takes memory:// URLs, got {url!r}")
+            raise InvalidCacheURLError(
+                f"{cls.__name__} takes memory:// URLs, got {mask_url(url)!r}"
+            )
         return cls(prefix=parsed.prefix)
 
     def _get_many(self, keys: tuple[str, ...]) -> list[tuple[str, bytes]]:

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from .._errors import BackendUnavailableError, InvalidCacheURLError
 from ._backends import AsyncBackend, Items, pairs, ttl_milliseconds, ttl_seconds
-from ._url import DEFAULT_REDIS_PREFIX, REDIS_SCHEMES, parse_cache_url
+from ._url import DEFAULT_REDIS_PREFIX, REDIS_SCHEMES, mask_url, parse_cache_url
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Awaitable, Sequence
+    from collections.abc import AsyncIterator, Awaitable, Mapping, Sequence
     from datetime import datetime, timedelta
 
 __all__ = ["AsyncRedisBackend", "AsyncRedisLike", "AsyncRedisPipelineLike"]
@@ -60,6 +60,12 @@ class AsyncRedisLike(Protocol):
         """``SET key value [PX px] [NX]``: truthy if stored, None/False if NX found the key."""
         ...
 
+    # The backend passes str keys; the key type is Any because Mapping is invariant in its
+    # keys, so a client taking Mapping[str | bytes, ...] would not match Mapping[str, ...].
+    def mset(self, mapping: Mapping[Any, bytes], /) -> Awaitable[object]:
+        """``MSET key value [key value ...]`` (one atomic command)."""
+        ...
+
     def delete(self, keys: Sequence[str], /) -> Awaitable[int]:
         """``DEL keys...``: how many existed."""
         ...
@@ -98,6 +104,7 @@ _NEEDED = (
     "get",
     "mget",
     "set",
+    "mset",
     "delete",
     "pexpire",
     "pexpireat",
@@ -129,8 +136,9 @@ class AsyncRedisBackend(AsyncBackend):
     Every key is stored as ``prefix + key``; :meth:`get_many` applies the prefix too, and
     :meth:`clear` deletes only the keys under the prefix (``SCAN MATCH prefix*`` and
     ``UNLINK`` in batches), never the whole database. ``get_many`` is one ``MGET``;
-    ``set_many`` is one ``MULTI`` / ``EXEC`` transaction (in a cluster these are atomic only
-    when the keys share a hash slot: put a hash tag in the prefix, such as ``"{app}:"``).
+    ``set_many`` is one ``MSET``, or with a TTL one ``MULTI`` / ``SET PX``... / ``EXEC``
+    transaction (in a cluster these are atomic only when the keys share a hash slot: put a
+    hash tag in the prefix, such as ``"{app}:"``).
 
     Args:
         client: the async Redis client (see :class:`AsyncRedisLike`).
@@ -159,17 +167,21 @@ class AsyncRedisBackend(AsyncBackend):
         """Connect to the server named by a ``redis://``, ``rediss://`` or ``redis+unix://`` URL.
 
         The ``prefix`` query option sets the key prefix (default ``"keywire-cache:"``); the
-        other options and the rest of the URL go to the keywire client's ``Redis.from_url``.
+        other options and the rest of the URL go to the keywire client's ``Redis.from_url``
+        (e.g. ``protocol=2``, ``socket_timeout=1``, ``client_name=app``). The client connects
+        on first use.
 
         Raises:
-            InvalidCacheURLError: the URL is not a valid Redis URL.
+            InvalidCacheURLError: the URL is not a valid Redis URL, the client refuses one of
+                its options, or it asks for ``decode_responses`` (the cache stores bytes).
             BackendUnavailableError: the keywire client is not installed, or lacks what the
                 backend needs.
         """
         parsed = parse_cache_url(url)
         if parsed.scheme not in REDIS_SCHEMES:
             raise InvalidCacheURLError(
-                f"{cls.__name__} takes redis://, rediss:// or redis+unix:// URLs, got {url!r}"
+                f"{cls.__name__} takes redis://, rediss:// or redis+unix:// URLs,"
+                f" got {mask_url(url)!r}"
             )
         return cls(_connect(parsed.client_url()), prefix=parsed.prefix, owns_client=True)
 
@@ -204,13 +216,20 @@ class AsyncRedisBackend(AsyncBackend):
         return bool(reply)
 
     async def set_many(self, items: Items, *, time_to_live: timedelta | None = None) -> None:
-        """One ``MULTI`` / ``SET``... / ``EXEC`` transaction."""
+        """Without a TTL one ``MSET``; with one, ``SET ... PX`` for each key in one
+        ``MULTI`` / ``EXEC`` transaction (values and TTLs land together, or not at all).
+
+        A key given twice takes its last value, as with successive ``set`` calls.
+        """
         px = _px(time_to_live)
         todo = pairs(items)
         if not todo:
             return
-        pipe = self.client.pipeline(transaction=True)
         prefix = self.prefix
+        if px is None:
+            await self.client.mset({prefix + key: value for key, value in todo})
+            return
+        pipe = self.client.pipeline(transaction=True)
         for key, value in todo:
             pipe.set(prefix + key, value, px=px)
         await pipe.execute()
@@ -279,11 +298,20 @@ def _connect(client_url: str) -> AsyncRedisLike:
             "the Redis backend needs the keywire client (pip install keywire-cache[redis]);"
             " the installed keywire has no Redis.from_url"
         )
-    client = from_url(client_url)
+    try:
+        client = from_url(client_url)
+    except ValueError as exc:  # keywire.InvalidURLError; its message masks the password
+        raise InvalidCacheURLError(f"the Redis client refused the URL: {exc}") from exc
     missing = [name for name in _NEEDED if not callable(getattr(client, name, None))]
     if missing:
         raise BackendUnavailableError(
             "the Redis backend needs the keywire client (pip install keywire-cache[redis]);"
             f" the installed client lacks {', '.join(missing)}"
+        )
+    if getattr(getattr(client, "config", None), "decode_responses", False) is True:
+        # Nothing to close: the client connects on first use.
+        raise InvalidCacheURLError(
+            "the Redis backend stores bytes: drop decode_responses from the URL"
+            f" {mask_url(client_url)!r}"
         )
     return cast("AsyncRedisLike", client)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from .._errors import InvalidCacheURLError
 
-__all__ = ["DEFAULT_REDIS_PREFIX", "CacheURL", "parse_cache_url"]
+__all__ = ["DEFAULT_REDIS_PREFIX", "CacheURL", "mask_url", "parse_cache_url"]
 
 #: The key prefix of the Redis backend when the URL names none.
 DEFAULT_REDIS_PREFIX = "keywire-cache:"
@@ -15,6 +15,22 @@ DEFAULT_REDIS_PREFIX = "keywire-cache:"
 MEMORY_SCHEMES = frozenset({"memory"})
 REDIS_SCHEMES = frozenset({"redis", "rediss", "redis+unix"})
 _SCHEMES = ("memory://", "redis://", "rediss://", "redis+unix://")
+
+
+def mask_url(url: str) -> str:
+    """Return ``url`` with the password of its user part replaced by ``***``, for messages.
+
+    Works on malformed URLs too (it only cuts the text, it does not parse it).
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    end = min((i for i in (rest.find(c) for c in "/?#") if i != -1), default=len(rest))
+    userinfo, at, host = rest[:end].rpartition("@")
+    if not at or ":" not in userinfo:
+        return url
+    user = userinfo.split(":", 1)[0]
+    return f"{scheme}{sep}{user}:***@{host}{rest[end:]}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -35,7 +51,7 @@ class CacheURL:
         options: the remaining query options, passed to the client.
     """
 
-    url: str
+    url: str = dataclasses.field(repr=False)
     scheme: str
     prefix: str
     host: str | None = None
@@ -43,14 +59,18 @@ class CacheURL:
     path: str | None = None
     db: int = 0
     username: str | None = None
-    password: str | None = None
+    password: str | None = dataclasses.field(default=None, repr=False)
     options: tuple[tuple[str, str], ...] = ()
 
     def client_url(self) -> str:
-        """The URL without the cache's own ``prefix`` option, for the Redis client."""
-        parts = urlsplit(self.url)
-        query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "prefix"]
-        return urlunsplit(parts._replace(query=urlencode(query)))
+        """The URL without the cache's own ``prefix`` option, for the Redis client.
+
+        Only the query is rebuilt; the rest is kept as given (``urlunsplit`` would turn
+        ``redis+unix:///path`` into ``redis+unix:/path``).
+        """
+        base, _, query = self.url.partition("?")  # where urlsplit starts the query too
+        kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "prefix"]
+        return f"{base}?{urlencode(kept)}" if kept else base
 
 
 def parse_cache_url(url: str) -> CacheURL:
@@ -72,43 +92,44 @@ def parse_cache_url(url: str) -> CacheURL:
     """
     if not isinstance(url, str):
         raise InvalidCacheURLError(f"a backend URL is a str, got {type(url).__name__}")
+    shown = mask_url(url)
     scheme, sep, _rest = url.partition("://")
     scheme = scheme.lower()
     if not sep or scheme not in MEMORY_SCHEMES | REDIS_SCHEMES:
         raise InvalidCacheURLError(
-            f"unknown backend URL {url!r}: expected one of {', '.join(_SCHEMES)}"
+            f"unknown backend URL {shown!r}: expected one of {', '.join(_SCHEMES)}"
         )
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise InvalidCacheURLError(f"malformed backend URL {url!r}: {exc}") from exc
+        raise InvalidCacheURLError(f"malformed backend URL {shown!r}: {exc}") from exc
     if parts.fragment:
-        raise InvalidCacheURLError(f"backend URL {url!r} has a fragment")
+        raise InvalidCacheURLError(f"backend URL {shown!r} has a fragment")
     try:
         query = parse_qsl(parts.query, keep_blank_values=True, strict_parsing=bool(parts.query))
     except ValueError as exc:
-        raise InvalidCacheURLError(f"malformed query in backend URL {url!r}") from exc
+        raise InvalidCacheURLError(f"malformed query in backend URL {shown!r}") from exc
     options = dict(query)
     if len(options) != len(query):
-        raise InvalidCacheURLError(f"backend URL {url!r} repeats an option")
+        raise InvalidCacheURLError(f"backend URL {shown!r} repeats an option")
     prefix = options.pop("prefix", None)
 
     if scheme in MEMORY_SCHEMES:
         if parts.netloc or parts.path not in ("", "/"):
-            raise InvalidCacheURLError(f"memory:// takes no host or path, got {url!r}")
+            raise InvalidCacheURLError(f"memory:// takes no host or path, got {shown!r}")
         if options:
             raise InvalidCacheURLError(
-                f"memory:// takes only the prefix option, got {sorted(options)} in {url!r}"
+                f"memory:// takes only the prefix option, got {sorted(options)} in {shown!r}"
             )
         return CacheURL(url=url, scheme=scheme, prefix=prefix or "")
 
     if prefix == "":
         raise InvalidCacheURLError(
             f"the Redis backend needs a non-empty key prefix (clear() deletes every key under"
-            f" it), got an empty one in {url!r}"
+            f" it), got an empty one in {shown!r}"
         )
-    db = _db(url, parts.path if scheme != "redis+unix" else "", options.pop("db", None))
+    db = _db(shown, parts.path if scheme != "redis+unix" else "", options.pop("db", None))
     username = unquote(parts.username) if parts.username else None
     password = unquote(parts.password) if parts.password is not None else None
     base = CacheURL(
@@ -123,23 +144,23 @@ def parse_cache_url(url: str) -> CacheURL:
     if scheme == "redis+unix":
         if parts.hostname or port is not None:
             raise InvalidCacheURLError(
-                f"redis+unix:// takes a socket path, not a host: {url!r}"
+                f"redis+unix:// takes a socket path, not a host: {shown!r}"
                 " (write redis+unix:///path/to/redis.sock)"
             )
         path = unquote(parts.path)
         if not path or path == "/":
-            raise InvalidCacheURLError(f"redis+unix:// needs a socket path: {url!r}")
+            raise InvalidCacheURLError(f"redis+unix:// needs a socket path: {shown!r}")
         return dataclasses.replace(base, path=path)
     return dataclasses.replace(
         base, host=parts.hostname or "localhost", port=6379 if port is None else port
     )
 
 
-def _db(url: str, path: str, option: str | None) -> int:
+def _db(shown: str, path: str, option: str | None) -> int:
     text = path.strip("/")
     if text and option is not None:
-        raise InvalidCacheURLError(f"backend URL {url!r} names the database twice")
+        raise InvalidCacheURLError(f"backend URL {shown!r} names the database twice")
     text = text or (option or "0")
     if not text.isdigit():
-        raise InvalidCacheURLError(f"the database of {url!r} is not a number: {text!r}")
+        raise InvalidCacheURLError(f"the database of {shown!r} is not a number: {text!r}")
     return int(text)
