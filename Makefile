@@ -58,7 +58,9 @@ isolated: bootstrap
 integration: bootstrap
 	for server in $(SERVERS); do \
 	  echo "=== integration tests and specs on $$server ==="; \
-	  KEYWIRE_SERVER=$$server $(VPY) -m pytest -m integration -q -p no:randomly; \
+	  KEYWIRE_SERVER=$$server $(VPY) -m pytest -m integration -q; \
+	  echo "=== conformance specs over RESP2 on $$server ==="; \
+	  KEYWIRE_SERVER=$$server $(VPY) -m pytest specs -m integration -q --keywire-protocol=2; \
 	done
 
 test: lint unit isolated integration

