@@ -9,7 +9,8 @@ Quick start::
         assert await client.get("greeting") == b"hello"
 
 Commands of concurrent tasks share one connection (auto-pipelining); blocking commands,
-transactions and WATCH use dedicated connections from the pool.
+transactions, WATCH and pub/sub (:class:`PubSub`, from ``client.pubsub()``) use dedicated
+connections from the pool.
 
 Error hierarchy (all in :mod:`keywire.exceptions`, re-exported here)::
 
@@ -40,6 +41,7 @@ from keywire._config import Config, parse_url
 from keywire._connection import Connection
 from keywire._pool import ConnectionPool
 from keywire.client import Redis
+from keywire.commands import Script
 from keywire.exceptions import (
     AskError,
     AuthenticationError,
@@ -71,6 +73,7 @@ from keywire.exceptions import (
     WrongTypeError,
 )
 from keywire.pipeline import Pipeline, PipelineResult
+from keywire.pubsub import PubSub, PubSubMessage
 
 __all__ = [
     "AskError",
@@ -96,12 +99,15 @@ __all__ = [
     "PipelineResult",
     "PoolTimeoutError",
     "ProtocolError",
+    "PubSub",
+    "PubSubMessage",
     "ReadOnlyError",
     "ReadTimeoutError",
     "Redis",
     "RedisError",
     "ReplyTooLargeError",
     "ResponseError",
+    "Script",
     "TimeoutError",
     "TryAgainError",
     "WatchError",

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 from keywire._command_table import CACHEABLE, COMMANDS, CONNECTION_STATE, IDEMPOTENT, command_keys
 from keywire._config import Config, parse_url
 from keywire._pool import ConnectionPool
-from keywire.commands import AnyStr, CommandMixins
+from keywire.commands import AnyStr, CommandMixins, Script
 from keywire.exceptions import ConnectionError, RedisError, WatchError
 from keywire_resp import pack_command
 
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from keywire._cache import CacheLike
     from keywire._connection import Connection
     from keywire.pipeline import Pipeline
+    from keywire.pubsub import PubSub
     from keywire_resp import Limits
 
 __all__ = ["Redis"]
@@ -448,6 +449,31 @@ class Redis(CommandMixins[AnyStr]):
         from keywire.pipeline import Pipeline  # noqa: PLC0415 - pipeline imports this module
 
         return Pipeline(self, transaction=transaction)
+
+    def pubsub(
+        self, *, ignore_subscribe_messages: bool = False, max_reconnect_attempts: int = 3
+    ) -> PubSub[AnyStr]:
+        """A :class:`~keywire.PubSub` for subscribing to channels on a dedicated connection.
+
+        Use it as ``async with client.pubsub() as pubsub:``; the connection is taken from the
+        pool on the first subscription and closed (not returned) when the PubSub closes.
+        """
+        from keywire.pubsub import PubSub  # noqa: PLC0415 - pubsub imports this package
+
+        return PubSub(
+            self,
+            ignore_subscribe_messages=ignore_subscribe_messages,
+            max_reconnect_attempts=max_reconnect_attempts,
+        )
+
+    def register_script(self, source: str | bytes, *, readonly: bool = False) -> Script[AnyStr]:
+        """A :class:`~keywire.Script` running ``source`` by its digest (EVALSHA, falling back
+        to EVAL when the server does not have it): ``await script(keys=[...], args=[...])``.
+
+        Args:
+            readonly: Use EVALSHA_RO / EVAL_RO (Redis 7.0+).
+        """
+        return Script(self, source, readonly=readonly)
 
     async def transaction(
         self,
