@@ -1,0 +1,128 @@
+"""What every scenario shares: the data, the time / operation budget and the measuring loops.
+
+A benchmark function gets a connected client and a :class:`Budget` and returns how many
+operations it completed; the worker times it. The loops check the first reply of each loop
+(so a client that returns the wrong thing fails loudly instead of looking fast) and stop at
+the deadline or after ``max_ops`` operations, whichever comes first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from time import perf_counter
+from typing import TYPE_CHECKING, Generic, Literal, TypeAlias, TypeVar
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, Mapping
+    from contextlib import AbstractAsyncContextManager
+
+VALUE = b"v" * 100
+"""Every value written or read: 100 bytes."""
+GET_KEY = b"bench:get"
+LIST_KEY = b"bench:list"
+LIST_LEN = 10_000
+PIPELINE_SIZE = 100
+PIPELINE_KEYS = tuple(f"bench:set:{index}".encode() for index in range(PIPELINE_SIZE))
+CONCURRENCY = 100
+"""Tasks of the concurrent scenarios."""
+
+Flavor = Literal["hiredis", "pure", "default"]
+"""How a variant parses replies: with hiredis, in pure Python, or as the library ships."""
+
+C = TypeVar("C")
+Op: TypeAlias = "Callable[[], Awaitable[object]]"
+Check: TypeAlias = "Callable[[object], bool]"
+
+
+class BenchError(Exception):
+    """A client returned something unexpected, or a worker failed."""
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where the server listens."""
+
+    host: str
+    port: int
+
+
+@dataclass(slots=True)
+class Budget:
+    """Run until ``deadline`` (``perf_counter`` seconds) or ``max_ops`` operations."""
+
+    deadline: float
+    max_ops: int
+
+    @classmethod
+    def start(cls, seconds: float, max_ops: int) -> Budget:
+        """A budget of ``seconds`` from now."""
+        return cls(perf_counter() + seconds, max_ops)
+
+
+@dataclass(frozen=True)
+class Library(Generic[C]):
+    """One client library as the worker drives it.
+
+    Attributes:
+        name: Distribution name, for the version.
+        open: ``open(endpoint, flavor)``: an async context manager yielding a connected client.
+        describe: One line saying which parser the client really uses.
+        functions: Scenario function name -> ``async fn(client, budget) -> operations``.
+    """
+
+    name: str
+    open: Callable[[Endpoint, Flavor], AbstractAsyncContextManager[C]]
+    describe: Callable[[C], str]
+    functions: Mapping[str, Callable[[C, Budget], Awaitable[int]]]
+
+
+def _verify(check: Check, reply: object) -> None:
+    if not check(reply):
+        shown = repr(reply)
+        raise BenchError(f"unexpected reply: {shown[:200]}")
+
+
+async def sequential(op: Op, check: Check, budget: Budget, *, per_call: int = 1) -> int:
+    """Await ``op()`` back to back; each call counts ``per_call`` operations."""
+    deadline, limit = budget.deadline, budget.max_ops
+    _verify(check, await op())
+    done = per_call
+    while done < limit and perf_counter() < deadline:
+        await op()
+        done += per_call
+    return done
+
+
+async def concurrent(op: Op, check: Check, budget: Budget, *, tasks: int) -> int:
+    """Run ``tasks`` tasks, each awaiting ``op()`` back to back, until the budget is spent."""
+    deadline, limit = budget.deadline, budget.max_ops
+    done = 0
+
+    async def loop() -> None:
+        nonlocal done
+        _verify(check, await op())
+        done += 1
+        while done < limit and perf_counter() < deadline:
+            await op()
+            done += 1
+
+    async with asyncio.TaskGroup() as group:
+        for _ in range(tasks):
+            group.create_task(loop())
+    return done
+
+
+def is_value(reply: object) -> bool:
+    """A GET of :data:`GET_KEY`."""
+    return reply == VALUE
+
+
+def is_full_list(reply: object) -> bool:
+    """An LRANGE of all of :data:`LIST_KEY`."""
+    return isinstance(reply, list | tuple) and len(reply) == LIST_LEN and reply[0] == VALUE
+
+
+def is_pipeline_reply(reply: object) -> bool:
+    """The results of one pipeline of :data:`PIPELINE_SIZE` SETs."""
+    return isinstance(reply, list | tuple) and len(reply) == PIPELINE_SIZE and all(reply)
