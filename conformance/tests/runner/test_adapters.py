@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+import subprocess
 import sys
 import types
 from pathlib import Path
@@ -9,32 +11,68 @@ from pathlib import Path
 import pytest
 
 from keywire_conformance.adapters import (
+    CLIENT_ADAPTER,
     DEFAULT_ADAPTER,
     ERROR_KINDS,
+    REFERENCE_ADAPTER,
     Adapter,
     AdapterLoadError,
     ErrorInfo,
     adapter_directory,
+    default_adapter,
     default_classify_error,
     error_code_of,
     load_adapter,
     split_adapter_spec,
 )
+from keywire_conformance.adapters.keywire_client import KeywireAdapter
 from keywire_conformance.adapters.reference import ReferenceAdapter
 
+ADAPTERS_DIR = Path(__file__).resolve().parents[2] / "src/keywire_conformance/adapters"
 
-def test_default_adapter_loads_and_follows_the_protocol() -> None:
+
+def test_default_adapter_is_the_keywire_client_where_it_is_installed() -> None:
+    # keywire is installed in the workspace, so the client's adapter is the default.
+    assert DEFAULT_ADAPTER == default_adapter() == CLIENT_ADAPTER
     adapter_class = load_adapter(DEFAULT_ADAPTER)
-    assert adapter_class is ReferenceAdapter
+    assert adapter_class is KeywireAdapter
+    assert isinstance(KeywireAdapter(), Adapter)
+    assert {"raw-command", "resp-decode", "typed-commands"} <= KeywireAdapter.capabilities
+
+
+def test_default_adapter_falls_back_to_the_reference_adapter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real_find_spec = importlib.util.find_spec
+
+    def without_keywire(name: str, package: str | None = None) -> object:
+        return None if name == "keywire" else real_find_spec(name, package)
+
+    monkeypatch.setattr(importlib.util, "find_spec", without_keywire)
+    assert default_adapter() == REFERENCE_ADAPTER
+
+
+def test_default_adapter_does_not_import_keywire() -> None:
+    code = (
+        "import sys; import keywire_conformance.adapters as a; "
+        "print(a.DEFAULT_ADAPTER, 'keywire' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.split() == [CLIENT_ADAPTER, "False"]
+
+
+def test_the_reference_adapter_follows_the_protocol() -> None:
+    assert load_adapter(REFERENCE_ADAPTER) is ReferenceAdapter
     assert isinstance(ReferenceAdapter(), Adapter)
     assert {"raw-command", "resp-decode"} <= ReferenceAdapter.capabilities
+    assert "typed-commands" not in ReferenceAdapter.capabilities
 
 
 def test_adapter_directory() -> None:
-    directory = adapter_directory(DEFAULT_ADAPTER)
-    assert directory == Path(__file__).resolve().parents[2] / (
-        "src/keywire_conformance/adapters/reference"
-    )
+    assert adapter_directory(REFERENCE_ADAPTER) == ADAPTERS_DIR / "reference"
+    assert adapter_directory(CLIENT_ADAPTER) == ADAPTERS_DIR / "keywire_client"
     assert adapter_directory("no_such_module_here:X") is None
     assert adapter_directory("builtins:object") is None
 

@@ -34,7 +34,8 @@ ERROR_KINDS: Final = frozenset(
 - ``ProtocolError``: bytes that are not valid RESP.
 - ``ConnectionError``: connecting failed, or the connection was lost / closed.
 - ``TimeoutError``: a connect, read or write timeout expired.
-- ``ClientError``: the client refused the call itself (bad arguments, cross-slot, ...).
+- ``ClientError``: the client refused the call itself (bad arguments, cross-slot, ...), or
+  gave it up (a transaction aborted because a WATCHed key changed: EXEC answered null).
 - ``ReplicationError``: fewer replicas acknowledged a write than required (WAIT / WAITAOF).
 - ``Other``: anything else; no spec can expect it (``errorType`` does not accept it).
 """

@@ -11,16 +11,39 @@ if TYPE_CHECKING:
     from ._base import Adapter
 
 __all__ = [
+    "CLIENT_ADAPTER",
     "DEFAULT_ADAPTER",
+    "REFERENCE_ADAPTER",
     "AdapterError",
     "AdapterLoadError",
     "adapter_directory",
+    "default_adapter",
     "load_adapter",
     "split_adapter_spec",
 ]
 
-DEFAULT_ADAPTER: Final = "keywire_conformance.adapters.reference:ReferenceAdapter"
-"""The adapter used when neither ``--keywire-adapter`` nor ``KEYWIRE_ADAPTER`` names one."""
+CLIENT_ADAPTER: Final = "keywire_conformance.adapters.keywire_client:KeywireAdapter"
+"""The adapter over the ``keywire`` client (needs ``keywire`` installed)."""
+
+REFERENCE_ADAPTER: Final = "keywire_conformance.adapters.reference:ReferenceAdapter"
+"""The raw reference adapter on ``keywire_resp`` (always available)."""
+
+
+def default_adapter() -> str:
+    """Return the adapter used when neither ``--keywire-adapter`` nor ``KEYWIRE_ADAPTER`` names
+    one: :data:`CLIENT_ADAPTER` where ``keywire`` can be imported, else :data:`REFERENCE_ADAPTER`.
+
+    ``keywire`` is looked up, not imported (:func:`importlib.util.find_spec`).
+    """
+    try:
+        found = importlib.util.find_spec("keywire")
+    except (ImportError, ValueError):
+        found = None
+    return CLIENT_ADAPTER if found is not None else REFERENCE_ADAPTER
+
+
+DEFAULT_ADAPTER: Final = default_adapter()
+""":func:`default_adapter` when this module was imported."""
 
 
 class AdapterError(Exception):

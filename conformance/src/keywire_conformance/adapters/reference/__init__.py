@@ -1,7 +1,10 @@
-"""The reference adapter: the suite's own minimal client on ``keywire_resp``.
+"""The raw reference adapter: the suite's own minimal connection on ``keywire_resp``.
 
 It is deliberately small (one connection per client entity, no pool, no reconnect, no cluster
-routing) and will be replaced by an adapter over the real ``keywire`` client. Operations:
+routing). It is the default adapter only where ``keywire`` is not installed; otherwise
+:mod:`keywire_conformance.adapters.keywire_client` is, and this one stays available as
+``--keywire-adapter=keywire_conformance.adapters.reference:ReferenceAdapter`` to check the
+wire-level specs without the client. Operations:
 
 ``command`` (on a client entity), arguments ``{args: [name, arg, ...]}``
     Send one raw command and return the reply as ``keywire_resp`` decodes it. An error reply
@@ -22,9 +25,10 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Final
 
-from keywire_resp import NEED_DATA, ProtocolError, Reader, ReplyError
+from keywire_resp import ProtocolError, ReplyError
 
 from .._base import ErrorInfo, default_classify_error
+from .._decode import decode_operation
 from ._connection import Connection
 
 if TYPE_CHECKING:
@@ -33,29 +37,6 @@ if TYPE_CHECKING:
 __all__ = ["ReferenceAdapter"]
 
 _ADAPTER_OBJECT: Final = "adapter"
-
-
-def _decode(arguments: Mapping[str, object]) -> list[object]:
-    if "hex" in arguments:
-        data = bytes.fromhex("".join(str(arguments["hex"]).split()))
-    elif "data" in arguments:
-        raw = arguments["data"]
-        data = raw if isinstance(raw, bytes) else str(raw).encode()
-    else:
-        raise TypeError("decode needs 'hex' or 'data'")
-    chunk = arguments.get("chunks")
-    step = chunk if isinstance(chunk, int) and chunk > 0 else max(len(data), 1)
-    with_attributes = arguments.get("attributes") is True
-    reader = Reader(encoding="utf-8" if arguments.get("decodeResponses") is True else None)
-    replies: list[object] = []
-    for start in range(0, max(len(data), 1), step):
-        reader.feed(data[start : start + step])
-        while (reply := reader.gets()) is not NEED_DATA:
-            if with_attributes:
-                replies.append({"reply": reply, "attributes": reader.last_attributes})
-            else:
-                replies.append(reply)
-    return replies
 
 
 class ReferenceAdapter:
@@ -103,7 +84,7 @@ class ReferenceAdapter:
         """
         if entity_id == _ADAPTER_OBJECT:
             if name == "decode":
-                return _decode(arguments)
+                return decode_operation(arguments)
             raise NotImplementedError(f"no adapter operation {name!r}")
         if name != "command":
             raise NotImplementedError(f"no client operation {name!r}")
