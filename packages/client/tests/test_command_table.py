@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from keywire import _command_data as command_data
 from keywire import _command_table as table
 from keywire._command_table import (
     CACHEABLE,
@@ -96,10 +97,13 @@ def test_sources_and_servers() -> None:
     assert b"POST" not in COMMANDS
 
 
-def test_header_says_generated() -> None:
-    doc = table.__doc__ or ""
+def test_data_module_says_generated_and_the_table_indexes_all_of_it() -> None:
+    doc = command_data.__doc__ or ""
     assert "do not edit" in doc
     assert "tools/gen_command_table.py" in doc
+    assert len(table.COMMANDS) == len(command_data.ENTRIES)
+    # An entry that names no servers is on every source server.
+    assert table.COMMANDS[b"GET"].servers == {label for label, _version in SOURCES}
 
 
 # --- key extraction ---------------------------------------------------------------------------
