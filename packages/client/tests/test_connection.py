@@ -390,3 +390,148 @@ async def test_fifo_survives_any_chunking_and_cancellation(
         else:
             assert fut.result() == value
     assert conn.is_alive
+
+
+# -- send_batch: one future for several replies ----------------------------------------------
+
+
+async def test_send_batch_collects_replies_in_order_with_errors_in_place() -> None:
+    conn, transport = await mock_connection(handler=silent_after_handshake())
+    transport.writes.clear()
+    single = conn.send(b"*1\r\n$1\r\na\r\n")
+    batch = conn.send_batch(b"*1\r\n$1\r\nb\r\n*1\r\n$1\r\nc\r\n*1\r\n$1\r\nd\r\n", 3)
+    after = conn.send(b"*1\r\n$1\r\ne\r\n")
+    await asyncio.sleep(0)
+    assert len(transport.writes) == 1  # the batch leaves in the same write
+    assert conn.pending == 5
+    transport.feed(b":1\r\n:2\r\n-WRONGTYPE Operation against a key\r")
+    assert single.result() == 1
+    assert not batch.done()
+    assert conn.pending == 3  # two replies of the batch and ``after`` still expected
+    transport.feed(b"\n:4\r\n:5\r\n")
+    replies = await batch
+    assert replies[0] == 2
+    assert isinstance(replies[1], keywire.WrongTypeError)
+    assert replies[2] == 4
+    assert await after == 5
+    assert conn.pending == 0
+    assert conn.is_alive
+
+
+async def test_send_batch_needs_a_command() -> None:
+    conn, _transport = await mock_connection(handler=silent_after_handshake())
+    with pytest.raises(ValueError, match="at least one"):
+        conn.send_batch(b"", 0)
+
+
+async def test_cancelled_batch_replies_are_consumed() -> None:
+    conn, transport = await mock_connection(handler=silent_after_handshake())
+
+    async def run(count: int) -> Any:
+        return await conn.send_batch(b"x", count)
+
+    cancelled = asyncio.ensure_future(run(3))
+    await asyncio.sleep(0)
+    kept = conn.send(b"y")
+    transport.feed(b":1\r\n")  # the first reply arrives before the cancellation
+    cancelled.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await cancelled
+    assert conn.pending == 3
+    transport.feed(b":2\r\n:3\r\n+after\r\n")
+    assert await kept == b"after"
+    assert conn.pending == 0
+    assert conn.is_alive
+
+
+async def test_push_inside_a_batch_goes_to_the_handlers() -> None:
+    conn, transport = await mock_connection(handler=silent_after_handshake())
+    pushes: list[Push] = []
+    conn.add_push_handler(pushes.append)
+    batch = conn.send_batch(b"x", 2)
+    transport.feed(b"+OK\r\n>2\r\n$10\r\ninvalidate\r\n*1\r\n$1\r\nk\r\n+OK\r\n")
+    assert await batch == [b"OK", b"OK"]
+    assert pushes == [[b"invalidate", [b"k"]]]
+
+
+async def test_push_handler_closing_the_connection_fails_the_batch() -> None:
+    conn, transport = await mock_connection(handler=silent_after_handshake())
+    conn.add_push_handler(lambda push: conn.close())
+    batch = conn.send_batch(b"x", 2)
+    transport.feed(b"+OK\r\n>2\r\n$10\r\ninvalidate\r\n*1\r\n$1\r\nk\r\n+OK\r\n")
+    with pytest.raises(keywire.ClientClosedError):
+        await batch
+    assert not conn.is_alive
+
+
+async def test_connection_lost_fails_a_partial_batch() -> None:
+    conn, transport = await mock_connection(handler=silent_after_handshake())
+    batch = conn.send_batch(b"x", 3)
+    later = conn.send(b"y")
+    transport.feed(b"+OK\r\n")
+    transport.lose(ConnectionResetError("reset"))
+    with pytest.raises(keywire.ConnectionError, match="connection lost"):
+        await batch
+    with pytest.raises(keywire.ConnectionError):
+        await later
+    with pytest.raises(keywire.ConnectionError):
+        conn.send_batch(b"z", 1)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_protocol_error_inside_a_batch(backend: str) -> None:
+    conn, transport = await mock_connection(
+        handler=silent_after_handshake(), reader_backend=backend
+    )
+    batch = conn.send_batch(b"x", 3)
+    transport.feed(b"+OK\r\n?garbage\r\n")
+    with pytest.raises(keywire.ProtocolError):
+        await batch
+    assert not conn.is_alive
+
+
+async def test_undecodable_reply_inside_a_batch_is_in_place() -> None:
+    conn, transport = await mock_connection(
+        Config(decode_responses=True), handler=silent_after_handshake()
+    )
+    batch = conn.send_batch(b"x", 3)
+    transport.feed(b"$2\r\nok\r\n$2\r\n\xff\xfe\r\n$2\r\nok\r\n")
+    replies = await batch
+    assert replies[0] == replies[2] == "ok"
+    assert isinstance(replies[1], UnicodeDecodeError)
+    assert conn.is_alive
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    sizes=st.lists(st.integers(min_value=1, max_value=5), min_size=1, max_size=8),
+    cuts=st.lists(st.integers(min_value=0, max_value=600), max_size=8),
+    cancelled=st.sets(st.integers(min_value=0, max_value=7)),
+)
+async def test_fifo_survives_batches_chunking_and_cancellation(
+    sizes: list[int], cuts: list[int], cancelled: set[int]
+) -> None:
+    # Size 1 is a plain send(); larger sizes are batches; both mixed on one FIFO.
+    conn, transport = await mock_connection(handler=silent_after_handshake())
+    futures: list[asyncio.Future[Any]] = [
+        conn.send(b"x") if size == 1 else conn.send_batch(b"x", size) for size in sizes
+    ]
+    for index in cancelled:
+        if index < len(futures):
+            futures[index].cancel()
+    expected: list[Any] = []
+    counter = itertools.count()
+    for size in sizes:
+        values = [next(counter) for _ in range(size)]
+        expected.append(values[0] if size == 1 else values)
+    stream = b"".join(b":%d\r\n" % n for n in range(next(counter)))
+    points = sorted({min(c, len(stream)) for c in cuts} | {0, len(stream)})
+    for start, end in itertools.pairwise(points):
+        transport.feed(stream[start:end])
+    assert conn.pending == 0
+    for index, (fut, value) in enumerate(zip(futures, expected, strict=True)):
+        if index in cancelled:
+            assert fut.cancelled()
+        else:
+            assert fut.result() == value
+    assert conn.is_alive

@@ -185,3 +185,68 @@ async def test_multi_misuse(client: Redis[bytes]) -> None:
             pipe.multi()
         with pytest.raises(keywire.RedisError):
             await pipe.watch("k")
+
+
+async def test_pipeline_error_in_the_middle_of_many(client: Redis[bytes]) -> None:
+    await client.set("s", "text")
+    pipe = client.pipeline()
+    before = [pipe.set(f"k{i}", i) for i in range(50)]
+    failed = pipe.incr("s")
+    after = [pipe.get(f"k{i}") for i in range(50)]
+    results = await pipe.execute(raise_on_error=False)
+    assert results[:50] == [True] * 50
+    assert isinstance(results[50], keywire.ResponseError)
+    assert results[51:] == [str(i).encode() for i in range(50)]
+    assert [await slot for slot in before] == [True] * 50
+    assert [await slot for slot in after] == results[51:]
+    with pytest.raises(keywire.ResponseError):
+        await failed
+    assert "error=" in repr(failed)
+
+
+async def test_cancelled_pipeline_keeps_the_shared_connection_in_step(
+    client: Redis[bytes],
+) -> None:
+    await client.set("marker", "m")
+    pipe = client.pipeline()
+    for i in range(500):
+        pipe.set(f"c{i}", i)
+        pipe.get(f"c{i}")
+    task = asyncio.ensure_future(pipe.execute())
+    await asyncio.sleep(0)  # sent, now waiting for its replies
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    # The cancelled pipeline's replies are consumed, not handed to the next commands.
+    assert await client.get("marker") == b"m"
+    assert await client.get("c499") == b"499"
+    again = client.pipeline()
+    again.get("marker")
+    again.incr("counter")
+    assert await again.execute() == [b"m", 1]
+
+
+async def test_pipeline_encodes_every_argument_type(client: Redis[bytes]) -> None:
+    pipe = client.pipeline()
+    pipe.set("str", "välue")
+    pipe.set(b"bytes", b"\x00\xff")
+    pipe.set("int", -12)
+    pipe.set("float", 1.5)
+    pipe.set("memoryview", memoryview(b"mv"))
+    pipe.execute_command("SET", "bytearray", bytearray(b"ba"))
+    pipe.set("opts", "v", ex=100, nx=True)
+    pipe.set("opts", "w", xx=True, get=True)
+    pipe.mget(["str", "bytes", "int", "float", "memoryview", "bytearray", "opts"])
+    results = await pipe.execute()
+    assert results[:8] == [True] * 5 + [b"OK", True, b"v"]
+    assert results[8] == ["välue".encode(), b"\x00\xff", b"-12", b"1.5", b"mv", b"ba", b"w"]
+
+
+async def test_pipeline_rejects_an_ambiguous_argument(client: Redis[bytes]) -> None:
+    pipe = client.pipeline()
+    pipe.set("a", 1)
+    pipe.execute_command("SET", "b", None)
+    with pytest.raises(TypeError, match="argument 2"):
+        await pipe.execute()
+    assert await client.get("a") is None  # nothing was sent
+    assert len(pipe) == 0

@@ -9,6 +9,9 @@ A :class:`Connection` multiplexes the requests of many tasks:
 * ``data_received`` feeds the reader and resolves futures in order. RESP3 pushes are handed to
   the push handlers and never matched to a future. A future whose task was cancelled is still
   popped when its reply arrives (the reply is discarded), so the FIFO never shifts.
+* ``send_batch`` (explicit pipelines) queues N commands behind one FIFO entry and one future,
+  which resolves to the list of their N replies (error replies in place); the replies are
+  collected in one tight loop of the dispatch instead of resolving a future per command.
 * Timeouts are per phase: ``connect`` (TCP / TLS / Unix connect plus handshake) in
   :func:`open_connection`; ``read`` by one watchdog timer per connection (not one per command)
   that fires when replies are awaited and no byte arrived for ``read_timeout`` seconds;
@@ -26,7 +29,7 @@ import asyncio
 import collections
 import contextlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, final
 
 from keywire.exceptions import (
     AuthenticationError,
@@ -69,6 +72,18 @@ def _is_limit_error(exc: RespProtocolError) -> bool:
     return any(word in text for word in _LIMIT_WORDS)
 
 
+@final
+class _Batch:
+    """``count`` replies collected into one list, for one future (see ``send_batch``)."""
+
+    __slots__ = ("count", "future", "replies")
+
+    def __init__(self, future: asyncio.Future[list[Any]], count: int) -> None:
+        self.future = future
+        self.count = count
+        self.replies: list[Any] = []
+
+
 class Connection(asyncio.Protocol):
     """A RESP connection shared by many tasks (see the module docstring).
 
@@ -99,7 +114,8 @@ class Connection(asyncio.Protocol):
             encoding=config.encoding if config.decode_responses else None,
         )
         self._transport: asyncio.Transport | None = None
-        self._pending: collections.deque[asyncio.Future[Any]] = collections.deque()
+        # The FIFO of expected replies: a future per reply, or a _Batch for several.
+        self._pending: collections.deque[asyncio.Future[Any] | _Batch] = collections.deque()
         self._wbuf: list[bytes] = []
         self._flush_scheduled = False
         self._push_handlers: list[PushHandler] = []
@@ -130,7 +146,10 @@ class Connection(asyncio.Protocol):
     @property
     def pending(self) -> int:
         """How many replies are still expected (including those of cancelled commands)."""
-        return len(self._pending)
+        return sum(
+            entry.count - len(entry.replies) if type(entry) is _Batch else 1
+            for entry in self._pending
+        )
 
     def add_push_handler(self, handler: PushHandler) -> None:
         """Call ``handler(push)`` for every RESP3 push message, in stream order.
@@ -184,6 +203,32 @@ class Connection(asyncio.Protocol):
             self._flush_scheduled = True
             self._loop.call_soon(self._flush)
         return futures
+
+    def send_batch(self, data: bytes, count: int) -> asyncio.Future[list[Any]]:
+        """Queue ``count`` (> 0) encoded commands given as one buffer; return one future.
+
+        The future resolves, once all ``count`` replies arrived, to the list of them in order.
+        An error reply is put in place as its exception instance (a
+        :class:`~keywire.ResponseError`, or the ``UnicodeDecodeError`` of an undecodable reply)
+        instead of failing the future; the future fails only when the connection does. If it
+        is cancelled, the replies are still consumed (and dropped).
+
+        Raises:
+            ConnectionError: The connection is dead (``error`` tells why).
+        """
+        if count <= 0:
+            raise ValueError("send_batch needs at least one command")
+        if self._error is not None:
+            raise self._copy_error()
+        if not self._pending and self.read_timeout is not None:
+            self._arm_watchdog()
+        fut: asyncio.Future[list[Any]] = self._loop.create_future()
+        self._pending.append(_Batch(fut, count))
+        self._wbuf.append(data)
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            self._loop.call_soon(self._flush)
+        return fut
 
     def add_reply_hook(self, fut: asyncio.Future[Any], hook: Callable[[Any], object]) -> None:
         """Run ``hook(reply)`` when the reply of ``fut`` is dispatched, before any later push.
@@ -242,6 +287,12 @@ class Connection(asyncio.Protocol):
             except IndexError:
                 self._fail(ProtocolError(f"unexpected reply from {self.address}: {reply!r:.80}"))
                 return
+            if type(fut) is _Batch:
+                if not self._fill_batch(fut, reply):
+                    break
+                if self._error is not None:
+                    return
+                continue
             if self._hooks:
                 hook = self._hooks.pop(fut, None)
                 if hook is not None and not isinstance(reply, Exception):
@@ -256,6 +307,45 @@ class Connection(asyncio.Protocol):
                 fut.set_result(reply)
         if self._watchdog is not None:
             self._last_progress = self._loop.time()
+
+    def _fill_batch(self, batch: _Batch, reply: Any) -> bool:
+        """Collect ``reply`` and every further buffered reply of ``batch`` (just popped).
+
+        Returns True when the batch is complete (or the connection failed: ``_error`` is set),
+        False when the reader needs more data (the batch is back at the head of the FIFO).
+        """
+        reader = self._reader
+        replies = batch.replies
+        append = replies.append
+        count = batch.count
+        while True:
+            if type(reply) is Push:
+                self._dispatch_push(reply)
+                if self._error is not None:  # a handler closed the connection
+                    fut = batch.future
+                    if not fut.done():
+                        fut.set_exception(self._copy_error())
+                    return True
+            else:
+                if isinstance(reply, ReplyError):
+                    reply = from_reply_error(reply)
+                append(reply)
+                if len(replies) >= count:
+                    fut = batch.future
+                    if not fut.done():  # else cancelled: the replies are consumed and dropped
+                        fut.set_result(replies)
+                    return True
+            try:
+                reply = reader.gets()
+            except RespProtocolError as exc:
+                self._pending.appendleft(batch)
+                self._protocol_failure(exc)
+                return True
+            except UnicodeDecodeError as exc:
+                reply = exc  # consumed, the stream is in sync: returned in place
+            if reply is NEED_DATA:
+                self._pending.appendleft(batch)
+                return False
 
     def _protocol_failure(self, exc: RespProtocolError) -> None:
         error: ProtocolError = (
@@ -339,7 +429,8 @@ class Connection(asyncio.Protocol):
         self._hooks.clear()
         self._wbuf = []
         first = True
-        for fut in pending:
+        for entry in pending:
+            fut = entry.future if type(entry) is _Batch else entry
             if fut.done():
                 continue
             if first:
@@ -404,9 +495,7 @@ class Connection(asyncio.Protocol):
 
     def __repr__(self) -> str:
         state = "alive" if self.is_alive else "dead"
-        return (
-            f"<Connection {self.address} RESP{self.protocol} {state} pending={len(self._pending)}>"
-        )
+        return f"<Connection {self.address} RESP{self.protocol} {state} pending={self.pending}>"
 
     # -- handshake -----------------------------------------------------------------------------
 

@@ -62,11 +62,11 @@ class PipelineResult(Generic[T]):
     command failed, awaiting it raises that command's error.
     """
 
+    # No __init__ (one is made per queued command): an unset slot means "not known yet".
     __slots__ = ("_error", "_value")
 
-    def __init__(self) -> None:
-        self._value: Any = _PENDING
-        self._error: BaseException | None = None
+    _error: BaseException
+    _value: Any
 
     def _resolve(self, value: Any) -> None:
         if isinstance(value, BaseException):
@@ -77,23 +77,27 @@ class PipelineResult(Generic[T]):
     @property
     def done(self) -> bool:
         """True once the pipeline has run (the result or error is known)."""
-        return self._error is not None or self._value is not _PENDING
+        return hasattr(self, "_value") or hasattr(self, "_error")
 
     def __await__(self) -> Generator[Any, None, T]:
         yield from ()
-        if self._error is not None:
-            raise self._error
-        if self._value is _PENDING:
-            raise RedisError("the pipeline has not been executed yet")
-        value: T = self._value
+        try:
+            value: T = self._value
+        except AttributeError:
+            error: BaseException | None = getattr(self, "_error", None)
+            if error is not None:
+                raise error from None
+            raise RedisError("the pipeline has not been executed yet") from None
         return value
 
     def __repr__(self) -> str:
-        if self._error is not None:
-            return f"<PipelineResult error={self._error!r}>"
-        if self._value is _PENDING:
+        error: BaseException | None = getattr(self, "_error", None)
+        if error is not None:
+            return f"<PipelineResult error={error!r}>"
+        value = getattr(self, "_value", _PENDING)
+        if value is _PENDING:
             return "<PipelineResult pending>"
-        return f"<PipelineResult {self._value!r}>"
+        return f"<PipelineResult {value!r}>"
 
 
 _Queued = tuple[tuple[Any, ...], Callable[[Any], Any] | None, PipelineResult[Any]]
@@ -243,22 +247,18 @@ class Pipeline(CommandMixins[AnyStr]):
 
     async def _run_pipeline(self, queue: list[_Queued], raise_on_error: bool) -> list[Any]:
         client = self._client
-        for args, _, _ in queue:
-            client._invalidate_written(args)
-        data = pack_commands([args for args, _, _ in queue])
+        if client._cache is not None:
+            for args, _, _ in queue:
+                client._invalidate_written(args)
+        data = _pack_queue(queue)
         pool = client.connection_pool
         conn = pool.shared
         if conn is None or conn._error is not None:
             conn = await pool.get_shared()
-        futures = conn.send_many(data, len(queue))
-        await _wait_last(futures)
-        replies: list[Any] = []
-        for fut in futures:
-            error = fut.exception()
-            if error is not None and not isinstance(error, ResponseError):
-                _retrieve_all(futures)
-                raise error
-            replies.append(error if error is not None else fut.result())
+        # One future for the whole pipeline: it resolves to every reply in order, error
+        # replies in place. If this task is cancelled, the connection still consumes (and
+        # drops) the pipeline's replies, so the shared FIFO stays in step.
+        replies = await conn.send_batch(data, len(queue))
         return _finish(queue, replies, raise_on_error)
 
     async def _run_transaction(self, queue: list[_Queued], raise_on_error: bool) -> list[Any]:
@@ -315,18 +315,80 @@ def _retrieve_all(futures: list[asyncio.Future[Any]]) -> None:
             fut.exception()
 
 
+_PACK_2 = b"*2\r\n$%d\r\n%b\r\n$%d\r\n%b\r\n"
+_PACK_3 = b"*3\r\n$%d\r\n%b\r\n$%d\r\n%b\r\n$%d\r\n%b\r\n"
+
+
+def _pack_queue(queue: list[_Queued]) -> bytes:
+    """Encode every queued command in one pass; the same bytes as ``pack_commands``.
+
+    Commands of two or three ``bytes`` / ``str`` / ``int`` arguments (GET, SET, INCR, ...) are
+    formatted in one step; the others argument by argument, where anything but ``bytes``,
+    ``str`` and ``int`` goes through :func:`keywire_resp.pack_command` (which also raises
+    its errors).
+    """
+    parts: list[bytes] = []
+    append = parts.append
+    for args, _, _ in queue:
+        size = len(args)
+        if size == 3:
+            name, key, value = args
+            if type(key) is str:
+                key = key.encode()
+            kind = type(value)
+            if kind is str:
+                value = value.encode()
+            elif kind is int:
+                value = b"%d" % value
+            if type(name) is bytes and type(key) is bytes and type(value) is bytes:
+                append(_PACK_3 % (len(name), name, len(key), key, len(value), value))
+                continue
+        elif size == 2:
+            name, key = args
+            kind = type(key)
+            if kind is str:
+                key = key.encode()
+            elif kind is int:
+                key = b"%d" % key
+            if type(name) is bytes and type(key) is bytes:
+                append(_PACK_2 % (len(name), name, len(key), key))
+                continue
+        append(b"*%d\r\n" % size)
+        for arg in args:
+            kind = type(arg)
+            if kind is bytes:
+                data = arg
+            elif kind is str:
+                data = arg.encode()
+            elif kind is int:
+                data = b"%d" % arg
+            else:
+                try:
+                    append(pack_command(arg)[4:])  # without its b"*1\r\n" header
+                except (TypeError, ValueError):
+                    pack_command(*args)  # raises the error naming the argument's position
+                    raise
+                continue
+            append(b"$%d\r\n%b\r\n" % (len(data), data))
+    return b"".join(parts)
+
+
 def _finish(queue: list[_Queued], replies: list[Any], raise_on_error: bool) -> list[Any]:
+    """Apply each command's callback, fill the placeholders; error replies stay in place."""
     results: list[Any] = []
+    append = results.append
     first_error: ResponseError | None = None
     for (_, callback, slot), reply in zip(queue, replies, strict=True):
-        if isinstance(reply, ResponseError):
-            value: Any = reply
+        if isinstance(reply, BaseException):
+            if not isinstance(reply, ResponseError):
+                raise reply  # e.g. an undecodable reply: not a command's error
             if first_error is None:
                 first_error = reply
+            slot._error = value = reply
         else:
             value = reply if callback is None else callback(reply)
-        slot._resolve(value)
-        results.append(value)
+            slot._value = value
+        append(value)
     if raise_on_error and first_error is not None:
         raise first_error
     return results

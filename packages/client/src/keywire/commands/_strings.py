@@ -123,6 +123,14 @@ class StringCommands(CommandsBase[AnyStr]):
             True if the value was set, False if ``nx`` / ``xx`` prevented it; with
             ``get=True``, the old value.
         """
+        if (
+            ex is None
+            and px is None
+            and exat is None
+            and pxat is None
+            and not (nx or xx or keepttl or get)
+        ):
+            return self._command(to_ok, b"SET", key, value)  # the common case, kept cheap
         if nx and xx:
             raise ValueError("nx and xx are mutually exclusive")
         args: list[Any] = [b"SET", key, value, *expiry_args(ex, px, exat, pxat)]
