@@ -4,6 +4,7 @@ hierarchy, never hangs, and leaves the client usable."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 from typing import TYPE_CHECKING
 
@@ -67,7 +68,10 @@ async def test_closed_port(protocol: int) -> None:
     await client.aclose()
 
 
-async def test_wrong_password(server: Standalone, protocol: int) -> None:
+async def test_wrong_password(
+    server: Standalone, protocol: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)  # no log line of any logger may carry a credential
     node = server.node
     secret = "kw-correct-horse"
     node.execute("ACL", "SETUSER", "kwuser", "on", f">{secret}", "~*", "&*", "+@all")
@@ -88,6 +92,8 @@ async def test_wrong_password(server: Standalone, protocol: int) -> None:
                 assert await good.ping() is True
     finally:
         node.execute("ACL", "DELUSER", "kwuser")
+    assert "kw-wrong-pw" not in caplog.text
+    assert secret not in caplog.text
 
 
 async def test_requirepass(server: Standalone, protocol: int) -> None:
