@@ -41,6 +41,16 @@ from keywire._config import Config, parse_url
 from keywire._connection import Connection
 from keywire._pool import ConnectionPool
 from keywire.client import Redis
+from keywire.cluster import (
+    ClusterCrossSlotError,
+    ClusterError,
+    ClusterPartialError,
+    ClusterPipeline,
+    ClusterReplyMismatchError,
+    ClusterTopologyError,
+    RedisCluster,
+    TooManyRedirectsError,
+)
 from keywire.commands import Script
 from keywire.exceptions import (
     AskError,
@@ -81,7 +91,13 @@ __all__ = [
     "BusyError",
     "CacheLike",
     "ClientClosedError",
+    "ClusterCrossSlotError",
     "ClusterDownError",
+    "ClusterError",
+    "ClusterPartialError",
+    "ClusterPipeline",
+    "ClusterReplyMismatchError",
+    "ClusterTopologyError",
     "Config",
     "ConnectTimeoutError",
     "Connection",
@@ -104,11 +120,13 @@ __all__ = [
     "ReadOnlyError",
     "ReadTimeoutError",
     "Redis",
+    "RedisCluster",
     "RedisError",
     "ReplyTooLargeError",
     "ResponseError",
     "Script",
     "TimeoutError",
+    "TooManyRedirectsError",
     "TryAgainError",
     "WatchError",
     "WriteTimeoutError",
