@@ -20,7 +20,8 @@ run_tests() { # venv, tests dir
   local venv=$1 tests=$2
   # The workspace pytest config needs plugins an isolated venv lacks: give the options here.
   local options=(-c /dev/null --rootdir "$tests" -q -p no:cacheprovider --import-mode=importlib
-                 --strict-markers -W error -o "markers=integration: needs a real server")
+                 --strict-markers -W error
+                 -o $'markers=integration: needs a real server\ncluster: needs a cluster\nslow: long-running')
   if "$venv/bin/python" -c "import pytest_asyncio" 2>/dev/null; then
     options+=(-o asyncio_default_fixture_loop_scope=function)
   fi

@@ -19,6 +19,7 @@ def pytest_configure(config: pytest.Config) -> None:
     """Register our markers also where the workspace config is not used (isolated runs)."""
     config.addinivalue_line("markers", "integration: needs a real server (harness)")
     config.addinivalue_line("markers", "slow: long-running")
+    config.addinivalue_line("markers", "cluster: needs a cluster started by the harness")
 
 
 # RESP3 and RESP2, each with the default reader (hiredis when installed) and the pure reader:
