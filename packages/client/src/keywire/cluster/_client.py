@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 from keywire._command_table import CACHEABLE, COMMANDS, command_keys
 from keywire._config import Config, parse_url
 from keywire.client import command_name, is_blocking, state_command
-from keywire.cluster._errors import ClusterPartialError
+from keywire.cluster._errors import raise_for_parts
 from keywire.cluster._router import Router
 from keywire.cluster._routing import (
     ALL_NODES,
@@ -33,7 +33,14 @@ from keywire.cluster._routing import (
     merge_split,
     plan_command,
 )
-from keywire.cluster._slots import Address, SlotMap, format_address, key_bytes, key_slot
+from keywire.cluster._slots import (
+    Address,
+    SlotMap,
+    format_address,
+    key_bytes,
+    key_slot,
+    parse_address,
+)
 from keywire.commands import AnyStr, CommandMixins, Script
 from keywire.exceptions import RedisError, WatchError
 
@@ -69,18 +76,6 @@ _CLUSTER_OPTIONS = (
     "limits",
     "reader_backend",
 )
-
-
-def _address(node: Any) -> Address:
-    if isinstance(node, str):
-        host, sep, port = node.rpartition(":")
-        if not sep or not port.isdigit():
-            raise ValueError(f"a startup node must be 'host:port' or (host, port), not {node!r}")
-        return (host.strip("[]"), int(port))
-    if isinstance(node, dict):
-        return (str(node["host"]), int(node["port"]))
-    host, port = node
-    return (str(host), int(port))
 
 
 class RedisCluster(CommandMixins[AnyStr]):
@@ -198,7 +193,7 @@ class RedisCluster(CommandMixins[AnyStr]):
         nodes: list[Address] = []
         if host is not None or port is not None or startup_nodes is None:
             nodes.append((host or "127.0.0.1", 6379 if port is None else port))
-        nodes.extend(_address(node) for node in startup_nodes or ())
+        nodes.extend(parse_address(node) for node in startup_nodes or ())
         config = Config(
             host=nodes[0][0],
             port=nodes[0][1],
@@ -284,7 +279,7 @@ class RedisCluster(CommandMixins[AnyStr]):
         options = {name: overrides.pop(name) for name in _CLUSTER_OPTIONS if name in overrides}
         config = parse_url(url, **overrides)
         nodes = [(config.host, config.port)]
-        nodes.extend(_address(node) for node in options.pop("startup_nodes", None) or ())
+        nodes.extend(parse_address(node) for node in options.pop("startup_nodes", None) or ())
         client: RedisCluster[Any] = cls.__new__(cls)
         client._setup(config, nodes, **options)
         return client
@@ -480,7 +475,7 @@ class RedisCluster(CommandMixins[AnyStr]):
             else:
                 succeeded.append((node, part.args, result))
         if failed:
-            _raise_parts(args[0], succeeded, failed)
+            raise_for_parts(args[0], succeeded, failed)
         assert plan.info is not None
         return merge_split(plan.info, parts, results)
 
@@ -508,7 +503,7 @@ class RedisCluster(CommandMixins[AnyStr]):
             if failed:
                 if info is not None and info.response_policy == "one_succeeded" and succeeded:
                     return succeeded[0][2]
-                _raise_parts(name, succeeded, failed)
+                raise_for_parts(name, succeeded, failed)
             return merge_fanout(
                 name, info, {node: reply for node, _, reply in succeeded}, rng=self._rng
             )
@@ -550,7 +545,7 @@ class RedisCluster(CommandMixins[AnyStr]):
         await router.ensure_ready()
         slots = router.slots
         if isinstance(target, tuple):
-            return await router.execute_slot(args, None, node=_address(target))
+            return await router.execute_slot(args, None, node=parse_address(target))
         if target == "random":
             return await router.execute_slot(args, self._rng.choice(slots.representative_slots()))
         if target == "primaries":
@@ -573,7 +568,7 @@ class RedisCluster(CommandMixins[AnyStr]):
             else:
                 succeeded.append((node, args, result))
         if failed:
-            _raise_parts(args[0], succeeded, failed, always_partial=True)
+            raise_for_parts(args[0], succeeded, failed, always_partial=True)
         return NodeReplies({format_address(node): reply for node, _, reply in succeeded})
 
     async def client_setname(self, name: str) -> bool:
@@ -697,25 +692,3 @@ class RedisCluster(CommandMixins[AnyStr]):
                         raise
                     continue
                 return value if value_from_callable else results
-
-
-def _raise_parts(
-    command: bytes,
-    succeeded: list[PartSuccess],
-    failed: list[PartFailure],
-    *,
-    always_partial: bool = False,
-) -> None:
-    """Raise for a command some of whose parts failed: the error itself when every part failed
-    the same way, else :class:`ClusterPartialError` (carrying what succeeded)."""
-    first = failed[0][2]
-    if not isinstance(first, Exception):
-        raise first  # CancelledError, KeyboardInterrupt: not ours to wrap
-    if not succeeded and not always_partial:
-        if len(failed) > 1:
-            first.add_note(
-                f"keywire cluster: all {len(failed)} parts of "
-                f"{command.decode(errors='replace')} failed; this is the first error"
-            )
-        raise first
-    raise ClusterPartialError(command, succeeded, failed) from first

@@ -29,6 +29,7 @@ __all__ = [
     "PartFailure",
     "PartSuccess",
     "TooManyRedirectsError",
+    "raise_for_parts",
 ]
 
 
@@ -122,3 +123,25 @@ class ClusterTopologyError(ClusterError, ConnectionError):
         shown = "; ".join(f"{format_address(a)}: {type(e).__name__}: {e}" for a, e in errors)
         ConnectionError.__init__(self, f"{message} ({shown})" if shown else message)
         self.errors = errors
+
+
+def raise_for_parts(
+    command: bytes,
+    succeeded: list[PartSuccess],
+    failed: list[PartFailure],
+    *,
+    always_partial: bool = False,
+) -> None:
+    """Raise for a command some of whose parts failed: the error itself when every part failed
+    the same way, else :class:`ClusterPartialError` (carrying what succeeded)."""
+    first = failed[0][2]
+    if not isinstance(first, Exception):
+        raise first  # CancelledError, KeyboardInterrupt: not ours to wrap
+    if not succeeded and not always_partial:
+        if len(failed) > 1:
+            first.add_note(
+                f"keywire cluster: all {len(failed)} parts of "
+                f"{command.decode(errors='replace')} failed; this is the first error"
+            )
+        raise first
+    raise ClusterPartialError(command, succeeded, failed) from first

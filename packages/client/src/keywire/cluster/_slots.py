@@ -21,7 +21,7 @@ import binascii
 import math
 import random
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, Literal, NamedTuple, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, TypeAlias
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -42,6 +42,7 @@ __all__ = [
     "format_address",
     "key_bytes",
     "key_slot",
+    "parse_address",
 ]
 
 SLOTS: Final = 16384
@@ -346,3 +347,16 @@ def refresh_from(shards: Iterable[tuple[Iterable[tuple[int, int]], Shard]]) -> R
             for start, end in ranges
         )
     )
+
+
+def parse_address(node: Any) -> Address:
+    """A node address from ``"host:port"``, ``(host, port)`` or ``{"host": ..., "port": ...}``."""
+    if isinstance(node, str):
+        host, sep, port = node.rpartition(":")
+        if not sep or not port.isdigit():
+            raise ValueError(f"a startup node must be 'host:port' or (host, port), not {node!r}")
+        return (host.strip("[]"), int(port))
+    if isinstance(node, dict):
+        return (str(node["host"]), int(node["port"]))
+    host, port = node
+    return (str(host), int(port))
