@@ -21,6 +21,7 @@ Errors::
      +-- ServerNotFoundError        no installed server matches the selector
      +-- ServerStartError           a server / topology was not ready in time (log tail inside)
      +-- ProviderUnavailableError   e.g. no Docker engine for the testcontainers provider
+     +-- ReshapeError               a cluster migration / failover / node change did not settle
      +-- AdminError                 a server answered a harness admin command with -ERR
           +-- AdminConnectionError  connect / send / receive failed or timed out
 
@@ -38,6 +39,7 @@ from ._errors import (
     AdminError,
     HarnessError,
     ProviderUnavailableError,
+    ReshapeError,
     ServerNotFoundError,
     ServerStartError,
 )
@@ -58,6 +60,7 @@ __all__ = [
     "ProviderUnavailableError",
     "Replicated",
     "Reply",
+    "ReshapeError",
     "ServerBinary",
     "ServerNotFoundError",
     "ServerProvider",

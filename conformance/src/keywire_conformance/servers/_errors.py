@@ -7,6 +7,7 @@ __all__ = [
     "AdminError",
     "HarnessError",
     "ProviderUnavailableError",
+    "ReshapeError",
     "ServerNotFoundError",
     "ServerStartError",
 ]
@@ -29,6 +30,11 @@ class ServerStartError(HarnessError):
 
 class ProviderUnavailableError(HarnessError):
     """A server provider cannot work on this machine (e.g. no Docker engine runs)."""
+
+
+class ReshapeError(HarnessError):
+    """A cluster topology change (migration, failover, node loss or addition, restore) did not
+    complete within its bound; the message says what was last seen."""
 
 
 class AdminError(HarnessError):

@@ -10,7 +10,8 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from ._admin import Reply, as_text, parse_info
+from ._admin import as_text, parse_info
+from ._cluster_state import CLUSTER_SLOTS, SlotMap, cluster_slot_map
 from ._errors import AdminError, ServerStartError
 from ._topology import POLL_INTERVAL, Cluster, Node, Replicated, wait_replicated
 
@@ -28,10 +29,7 @@ __all__ = [
     "slot_ranges",
 ]
 
-CLUSTER_SLOTS = 16384
 _ADDSLOTS_CHUNK = 2048
-
-SlotMap = list[tuple[int, int, tuple[str, int], tuple[tuple[str, int], ...]]]
 
 
 def server_args(binary: ServerBinary, port: int, *, cluster: bool = False) -> list[str]:
@@ -112,29 +110,6 @@ def _known_ids(node: Node) -> set[str]:
     return known
 
 
-def _endpoint(reply: Reply) -> tuple[str, int]:
-    if not isinstance(reply, list) or len(reply) < 2 or not isinstance(reply[1], int):
-        raise AdminError(f"unexpected CLUSTER SLOTS node entry: {reply!r}")
-    return (as_text(reply[0]), reply[1])
-
-
-def cluster_slot_map(node: Node) -> SlotMap:
-    """``CLUSTER SLOTS`` of ``node`` as sorted ``(first, last, primary, replicas)`` tuples."""
-    reply = node.execute("CLUSTER", "SLOTS")
-    if not isinstance(reply, list):
-        raise AdminError(f"unexpected CLUSTER SLOTS reply: {reply!r}")
-    entries: SlotMap = []
-    for entry in reply:
-        if not isinstance(entry, list) or len(entry) < 3:
-            raise AdminError(f"unexpected CLUSTER SLOTS entry: {entry!r}")
-        first, last = entry[0], entry[1]
-        if not isinstance(first, int) or not isinstance(last, int):
-            raise AdminError(f"unexpected CLUSTER SLOTS range: {entry!r}")
-        replicas = tuple(sorted(_endpoint(item) for item in entry[3:]))
-        entries.append((first, last, _endpoint(entry[2]), replicas))
-    return sorted(entries)
-
-
 def _slot_map_problem(slot_map: SlotMap, replicas_per_primary: int) -> str | None:
     expected_first = 0
     for first, last, _primary, replicas in slot_map:
@@ -194,6 +169,7 @@ def form_cluster(
     replicas_per_primary: int,
     started_at: float,
     timeout: float,
+    spawner: Callable[[], Node] | None = None,
 ) -> Cluster:
     """Form a cluster from fresh cluster-enabled nodes (all answering ``PING``).
 
@@ -209,6 +185,8 @@ def form_cluster(
         replicas_per_primary: replicas of each primary.
         started_at: ``time.monotonic()`` when the processes were launched (for the timing).
         timeout: seconds allowed from ``started_at``.
+        spawner: starts one more cluster-enabled node of the same kind (for
+            :meth:`Cluster.add_node`); ``None`` when the provider cannot.
 
     Raises:
         ServerStartError: when a step does not finish within the bound.
@@ -251,4 +229,6 @@ def form_cluster(
         replicas,
         replicas_of=replicas_of,
         formation_seconds=time.monotonic() - started_at,
+        layout=cluster_slot_map(nodes[0]),
+        spawner=spawner,
     )

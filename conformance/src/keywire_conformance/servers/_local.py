@@ -369,6 +369,7 @@ class LocalProvider:
             primaries=primaries,
             replicas_per_primary=replicas_per_primary,
             started_at=started,
+            spawner=lambda: self._launch(1, cluster=True, extra_args=extra_args)[0],
             timeout=self.topology_timeout,
         )
 

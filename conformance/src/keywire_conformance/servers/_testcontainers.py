@@ -344,6 +344,7 @@ class TestcontainersProvider:
             primaries=primaries,
             replicas_per_primary=replicas_per_primary,
             started_at=started,
+            spawner=lambda: self._launch(1, cluster=True, extra_args=extra_args)[0],
             timeout=self.topology_timeout + self.start_timeout,
         )
 

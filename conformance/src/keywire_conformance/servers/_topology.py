@@ -8,12 +8,14 @@ from typing import TYPE_CHECKING, Protocol
 
 from ._admin import AdminClient, Arg, Reply, as_int, as_text, parse_info
 from ._errors import AdminConnectionError, AdminError, HarnessError, ServerStartError
+from ._reshape import ClusterReshaping
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
     from pathlib import Path
 
     from ._binaries import ServerBinary
+    from ._cluster_state import SlotMap
 
 __all__ = [
     "Cluster",
@@ -333,8 +335,12 @@ class Replicated(_Topology):
         wait_replicated(self.primary, self.replicas, timeout)
 
 
-class Cluster(_Topology):
+class Cluster(_Topology, ClusterReshaping):
     """A Redis Cluster: primaries owning all 16384 slots, each with its replicas.
+
+    Besides serving, a cluster can be reshaped (:meth:`migrate_slot`, :meth:`fail_over`,
+    :meth:`kill_node`, :meth:`add_node`, ...) and put back as formed with :meth:`restore`,
+    which :meth:`heal` (so the ``keywire_clean_cluster`` fixture) runs.
 
     Args:
         nodes: every node, primaries first.
@@ -342,6 +348,9 @@ class Cluster(_Topology):
         replicas: the nodes formed as replicas.
         replicas_of: port of each primary -> its replicas, as formed.
         formation_seconds: from launching the first process to the cluster being ready.
+        layout: the ``CLUSTER SLOTS`` map as formed (what :meth:`restore` returns to);
+            ``None`` restores nodes and roles but not slots.
+        spawner: starts one more cluster-enabled node (for :meth:`add_node`).
     """
 
     def __init__(
@@ -352,8 +361,14 @@ class Cluster(_Topology):
         *,
         replicas_of: dict[int, list[Node]] | None = None,
         formation_seconds: float = 0.0,
+        layout: SlotMap | None = None,
+        spawner: Callable[[], Node] | None = None,
     ) -> None:
         self.nodes = list(nodes)
+        self._formed = list(nodes)
+        self._layout = layout
+        self._spawner = spawner
+        self._pending = {}
         self.primaries = list(primaries)
         self.replicas = list(replicas)
         self.binary = self.nodes[0].binary
@@ -393,6 +408,11 @@ class Cluster(_Topology):
             if time.monotonic() >= deadline:
                 raise ServerStartError(f"cluster not healthy within {timeout:g} s: {states}")
             time.sleep(POLL_INTERVAL)
+
+    def heal(self, timeout: float = 90.0) -> None:
+        """Put the cluster back as formed (:meth:`restore`): nodes running, formed roles and
+        slot owners, no added node, ``cluster_state:ok`` everywhere."""
+        self.restore(timeout=timeout)
 
 
 class ServerProvider(Protocol):
