@@ -55,12 +55,21 @@ unit: bootstrap
 isolated: bootstrap
 	bash tools/test_isolated.sh $(PYTHON)
 
+# Specs run twice per protocol: once on standalone / replicated servers, once on the cluster
+# (every file that allows a cluster, through the client's cluster routing).
+NOT_CLUSTER := --keywire-topology standalone --keywire-topology replicated --keywire-topology none
+
 integration: bootstrap
 	for server in $(SERVERS); do \
 	  echo "=== integration tests and specs on $$server ==="; \
-	  KEYWIRE_SERVER=$$server $(VPY) -m pytest -m integration -q; \
+	  KEYWIRE_SERVER=$$server $(VPY) -m pytest -m integration -q $(NOT_CLUSTER); \
 	  echo "=== conformance specs over RESP2 on $$server ==="; \
-	  KEYWIRE_SERVER=$$server $(VPY) -m pytest specs -m integration -q --keywire-protocol=2; \
+	  KEYWIRE_SERVER=$$server $(VPY) -m pytest specs -m integration -q --keywire-protocol=2 $(NOT_CLUSTER); \
+	  for protocol in 3 2; do \
+	    echo "=== conformance specs on a cluster over RESP$$protocol on $$server ==="; \
+	    KEYWIRE_SERVER=$$server $(VPY) -m pytest specs -m integration -q \
+	      --keywire-topology cluster --keywire-protocol=$$protocol; \
+	  done; \
 	done
 
 test: lint unit isolated integration

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Mapping
     from pathlib import Path
 
-    from keywire_conformance.servers import Standalone
+    from keywire_conformance.servers import Cluster, Standalone
 
 COMMON: dict[str, Any] = {"topology": "standalone", "decode_responses": False, "options": {}}
 
@@ -62,8 +62,8 @@ def test_loads_and_follows_the_protocol() -> None:
         "watch",
         "pubsub",
         "reconnect",
+        "cluster-routing",
     } == KeywireAdapter.capabilities
-    assert "cluster-routing" not in KeywireAdapter.capabilities
 
 
 def test_hiredis_variant() -> None:
@@ -240,6 +240,46 @@ def _scenario(
             await body(adapter, adapter.run_operation)
         finally:
             await adapter.close()
+            await adapter.close()
+
+    asyncio.run(main())
+
+
+@pytest.mark.integration
+def test_cluster_entities_route_by_key(keywire_clean_cluster: Cluster) -> None:
+    async def main() -> None:
+        adapter = KeywireAdapter()
+        try:
+            with pytest.raises(ValueError, match=r"readFromReplicas.* on a cluster"):
+                await adapter.create_client(
+                    "bad",
+                    addresses=keywire_clean_cluster.startup_nodes[:1],
+                    topology="standalone",
+                    protocol=3,
+                    decode_responses=False,
+                    options={"readFromReplicas": True},
+                )
+            await adapter.create_client(
+                "c",
+                addresses=keywire_clean_cluster.startup_nodes,
+                topology="cluster",
+                protocol=3,
+                decode_responses=False,
+                options={"readFromReplicas": True, "maxRetries": 3},
+            )
+            run = adapter.run_operation
+            # Keys on all three primaries, written and read through one entity.
+            pairs = {"foo": "1", "bar": "2", "baz": "3", "qux": "4"}
+            assert await run("c", "mset", {"mapping": pairs}) is True
+            assert await run("c", "mget", {"keys": list(pairs)}) == [b"1", b"2", b"3", b"4"]
+            assert await run("c", "command", {"args": ["GET", "baz"]}) == b"3"
+            commands = [["SET", "{t}a", "x"], {"name": "get", "arguments": {"key": "{t}a"}}]
+            assert await run("c", "pipeline", {"commands": commands}) == [True, b"x"]
+            with pytest.raises(NotImplementedError, match="raw MULTI on a cluster entity"):
+                await run("c", "command", {"args": ["MULTI"]})
+            with pytest.raises(NotImplementedError, match="killConnection of a cluster entity"):
+                await adapter.connection_ids("c")
+        finally:
             await adapter.close()
 
     asyncio.run(main())

@@ -112,12 +112,20 @@ def test_area_is_the_subdirectory_of_the_specs_root(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("version", "accepted"),
-    [("1.0", True), ("1.1", False), ("2.0", False), ("0.9", False), ("1", False), ("1.0.0", False)],
+    [
+        ("1.0", True),
+        ("1.1", True),
+        ("1.2", False),
+        ("2.0", False),
+        ("0.9", False),
+        ("1", False),
+        ("1.0.0", False),
+    ],
 )
 def test_schema_version(version: str, accepted: bool) -> None:
-    assert SUPPORTED_SCHEMA_VERSION == (1, 0)
+    assert SUPPORTED_SCHEMA_VERSION == (1, 1)
     if accepted:
-        assert check_schema_version(version) == (1, 0)
+        assert check_schema_version(version) == tuple(map(int, version.split(".")))
     else:
         with pytest.raises(SpecError):
             check_schema_version(version)

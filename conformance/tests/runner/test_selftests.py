@@ -101,10 +101,10 @@ EXPECTED_FAILURES = {
     "of type ProtocolError, got ClientError",
     "valid-fail/unsupported.yaml::an adapter operation the adapter does not know": "does not "
     "implement 'noSuchOperation' on the adapter",
-    "valid-fail/unsupported.yaml::failover is not implemented yet": "runner operation failover "
-    "not implemented yet",
-    "valid-fail/unsupported.yaml::addNode is not implemented yet": "runner operation addNode not "
-    "implemented yet",
+    "valid-fail/unsupported.yaml::failover needs a server": "runner operation failover needs a "
+    "server topology",
+    "valid-fail/unsupported.yaml::addNode needs a server": "runner operation addNode needs a "
+    "server topology",
     "valid-fail/unsupported.yaml::restartServer needs a server": "runner operation restartServer "
     "needs a server topology",
     "valid-fail/server.yaml::cache entities are not implemented yet": "entity 'cache': cache "
@@ -117,6 +117,10 @@ EXPECTED_FAILURES = {
     "error: ConnectionError",
     "valid-fail/server-results.yaml::assertCacheSize is not implemented yet": "runner operation "
     "assertCacheSize not implemented yet",
+    "valid-fail/server-results.yaml::migrateSlot needs a cluster": "runner operation migrateSlot "
+    "needs a cluster topology, not standalone",
+    "valid-fail/server-results.yaml::killNode needs a cluster": "runner operation killNode needs "
+    "a cluster topology, not standalone",
 }
 
 

@@ -22,7 +22,14 @@ from keywire.cluster import (
     crc16,
     key_slot,
 )
-from keywire.cluster._slots import Address, Event, format_address, key_bytes, refresh_from
+from keywire.cluster._slots import (
+    Address,
+    Event,
+    format_address,
+    key_bytes,
+    pattern_slot,
+    refresh_from,
+)
 
 
 def reference_crc16(data: bytes) -> int:
@@ -118,6 +125,39 @@ def test_same_tag_same_slot(prefix: str, suffix: str, tag: str) -> None:
     if "{" in prefix or "}" in tag or "{" in tag:
         return
     assert key_slot(f"{prefix}{{{tag}}}{suffix}") == key_slot(tag)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "slot_of"),
+    [
+        ("{user1}:*", "user1"),
+        ("{user1}*", "user1"),
+        ("a{b}[xy]?", "b"),
+        ("a{b}", "b"),
+        (b"{k}\\*", "k"),  # an escape after the tag does not matter
+        ("*", None),
+        ("*{a}", None),  # "*" may swallow another "{" first
+        ("?{a}", None),
+        ("[{]{a}", None),
+        ("\\{{a}", None),
+        ("{a*}", None),  # the tag itself is a glob
+        ("{}x", None),  # an empty tag: the whole key is hashed
+        ("no-tag", None),
+        ("{open", None),
+    ],
+)
+def test_pattern_slot(pattern: str | bytes, slot_of: str | None) -> None:
+    assert pattern_slot(pattern) == (None if slot_of is None else key_slot(slot_of))
+
+
+@given(
+    st.text(alphabet="abc-:", max_size=5),
+    st.text(alphabet="abc:", min_size=1, max_size=5),
+    st.text(max_size=8),
+)
+def test_keys_matching_a_tagged_pattern_share_its_slot(prefix: str, tag: str, rest: str) -> None:
+    pattern = f"{prefix}{{{tag}}}*"
+    assert pattern_slot(pattern) == key_slot(f"{prefix}{{{tag}}}{rest}")
 
 
 def test_format_address() -> None:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, cast
 
 from ._errors import SpecFailure
 from ._matcher import error_problems, match
 from ._model import ADAPTER_OBJECT, RUNNER_OBJECT, CacheEntity, Operation, SpecFile, SpecTest
+from ._reshaping import RESHAPING_OPERATIONS, ReshapableCluster, Reshaper
 
 if TYPE_CHECKING:
     from ..adapters import Adapter
@@ -32,8 +33,10 @@ OPERATION_TIMEOUT: Final = 60.0
 """Seconds one operation (or creating an entity, or closing the adapter) may take before the
 test fails: a hung client must not hang the run."""
 
-IMPLEMENTED_RUNNER_OPERATIONS: Final = frozenset({"wait", "killConnection", "restartServer"})
-"""Runner operations this version performs; the schema knows more (failover, addNode, ...)."""
+IMPLEMENTED_RUNNER_OPERATIONS: Final = frozenset(
+    {"wait", "killConnection", "restartServer", *RESHAPING_OPERATIONS}
+)
+"""Runner operations this version performs; the schema knows one more (assertCacheSize)."""
 
 _MAX_SHOWN: Final = 300
 
@@ -86,6 +89,7 @@ class _TestRun:
         self.environment = environment
         self.protocol = protocol
         self.saved: dict[str, object] = {}
+        self.reshaper: Reshaper | None = None
 
     @property
     def topology(self) -> str:
@@ -200,6 +204,18 @@ class _TestRun:
             raise SpecFailure(
                 f"{op.describe()}: runner operation {op.name} needs a server topology"
             )
+        if op.name in RESHAPING_OPERATIONS or (
+            op.name == "restartServer" and self.topology == "cluster"
+        ):
+            if self.topology != "cluster":
+                raise SpecFailure(
+                    f"{op.describe()}: runner operation {op.name} needs a cluster topology, "
+                    f"not {self.topology}"
+                )
+            if self.reshaper is None:
+                self.reshaper = Reshaper(cast("ReshapableCluster", self.environment.target))
+            await self.reshaper.run(op.name, op.arguments)
+            return
         if op.name == "killConnection":
             client = str(op.arguments["client"])
             ids_of = getattr(self.adapter, "connection_ids", None)

@@ -49,7 +49,7 @@ __all__ = [
     "validate_spec",
 ]
 
-SUPPORTED_SCHEMA_VERSION: Final = (1, 0)
+SUPPORTED_SCHEMA_VERSION: Final = (1, 1)
 """The newest ``schemaVersion`` (major, minor) this runner understands."""
 
 _VERSION_RE: Final = re.compile(r"^([0-9]+)\.([0-9]+)$")

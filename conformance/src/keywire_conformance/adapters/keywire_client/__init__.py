@@ -3,8 +3,9 @@
 This is the default adapter wherever ``keywire`` is installed (see
 :func:`keywire_conformance.adapters.default_adapter`), and the only module of
 ``keywire_conformance`` that imports ``keywire``. Each client entity is one ``keywire.Redis``
-connected to the first address (the primary, or the first cluster node; no cluster routing yet),
-opened eagerly so a bad address fails the entity's creation, and reading with the pure-Python
+connected to the first address (the primary), or on a cluster one ``keywire.RedisCluster``
+seeded with every node (capability ``cluster-routing``), opened eagerly so a bad address fails
+the entity's creation, and reading with the pure-Python
 RESP reader (``reader_backend="python"``, faithful to every RESP3 type, so raw replies do not
 depend on whether hiredis is installed). :class:`KeywireHiredisAdapter` in
 :mod:`keywire_conformance.adapters.keywire_client.hiredis` runs the same operations on hiredis,
@@ -12,8 +13,9 @@ with its own expectation file for the RESP3 types hiredis cannot tell apart.
 
 Entity options (``createEntities[].client.options``, capability ``client-options``), each a
 ``keywire.Redis`` argument: ``clientName``, ``db``, ``username``, ``password``,
-``connectTimeout``, ``readTimeout``, ``writeTimeout``, ``poolTimeout``, ``maxConnections``.
-Other names are refused.
+``connectTimeout``, ``readTimeout``, ``writeTimeout``, ``poolTimeout``, ``maxConnections``;
+on a cluster also ``readFromReplicas``, ``nonAtomicCrossSlot``, ``maxRedirects``,
+``maxRetries`` (``keywire.RedisCluster`` arguments). Other names are refused.
 
 Operations on a client entity:
 
@@ -73,7 +75,7 @@ import asyncio
 import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import keywire
 import keywire_resp
@@ -82,6 +84,9 @@ from keywire.commands import CommandMixins, CommandsBase
 
 from .._base import ErrorInfo, default_classify_error
 from .._decode import decode_operation
+
+if TYPE_CHECKING:
+    from keywire.cluster import ClusterPipeline, ClusterPubSub
 
 __all__ = ["KeywireAdapter", "typed_operations"]
 
@@ -99,6 +104,14 @@ _OPTIONS: Final = {
     "maxConnections": "max_connections",
 }
 """Entity options (spec spelling) and the ``keywire.Redis`` arguments they set."""
+
+_CLUSTER_OPTIONS: Final = {
+    "readFromReplicas": "read_from_replicas",
+    "nonAtomicCrossSlot": "non_atomic_cross_slot",
+    "maxRedirects": "max_redirects",
+    "maxRetries": "max_retries",
+}
+"""Entity options of cluster entities only (``keywire.RedisCluster`` arguments)."""
 
 _CLIENT_ONLY: Final = frozenset({"client_setname"})
 """Typed operations of ``keywire.Redis`` itself (not of the command mixins, so not of pipelines)."""
@@ -223,7 +236,9 @@ def _typed_method(target: object, name: str, *, pipeline: bool) -> Callable[...,
 
 
 async def _call_typed(
-    client: keywire.Redis[Any], name: str, arguments: Mapping[str, object]
+    client: keywire.Redis[Any] | keywire.RedisCluster[Any],
+    name: str,
+    arguments: Mapping[str, object],
 ) -> object:
     method = _typed_method(client, name, pipeline=False)
     positional, keywords = _bind(method, name, arguments)
@@ -270,9 +285,9 @@ def _flag(arguments: Mapping[str, object], name: str, default: bool) -> bool:
 
 @dataclass
 class _Entity:
-    client: keywire.Redis[Any]
-    watched: keywire.Pipeline[Any] | None = None
-    pubsub: keywire.PubSub[Any] | None = None
+    client: keywire.Redis[Any] | keywire.RedisCluster[Any]
+    watched: keywire.Pipeline[Any] | ClusterPipeline[Any] | None = None
+    pubsub: keywire.PubSub[Any] | ClusterPubSub[Any] | None = None
 
 
 def _message(message: keywire.PubSubMessage[Any] | None) -> dict[str, object] | None:
@@ -312,6 +327,7 @@ class KeywireAdapter:
             "watch",
             "pubsub",
             "reconnect",
+            "cluster-routing",
         }
     )
 
@@ -328,7 +344,8 @@ class KeywireAdapter:
         decode_responses: bool,
         options: Mapping[str, object],
     ) -> None:
-        """Create a ``keywire.Redis`` on the first address and open its shared connection.
+        """Create a ``keywire.Redis`` on the first address and open its shared connection; on a
+        cluster, a ``keywire.RedisCluster`` seeded with every address, its slot map loaded.
 
         Raises:
             ValueError: without an address (topology ``none``), for an unknown option or a
@@ -339,18 +356,28 @@ class KeywireAdapter:
             raise ValueError(f"client {entity_id!r} needs a server (topology {topology})")
         if entity_id in self._entities:
             raise ValueError(f"client entity {entity_id!r} exists already")
-        unknown = sorted(set(options) - set(_OPTIONS))
+        known = {**_OPTIONS, **_CLUSTER_OPTIONS} if topology == "cluster" else _OPTIONS
+        unknown = sorted(set(options) - set(known))
         if unknown:
             raise ValueError(
                 f"unknown client option(s) {', '.join(unknown)}; the keywire adapter knows "
-                f"{', '.join(_OPTIONS)}"
+                f"{', '.join(known)}"
+                + (
+                    ""
+                    if topology == "cluster"
+                    else f" ({', '.join(_CLUSTER_OPTIONS)} on a cluster)"
+                )
             )
-        settings: dict[str, Any] = {_OPTIONS[key]: value for key, value in options.items()}
+        settings: dict[str, Any] = {known[key]: value for key, value in options.items()}
         settings.update(
             protocol=protocol, decode_responses=decode_responses, reader_backend=self.reader_backend
         )
-        host, port = addresses[0]
-        client: keywire.Redis[Any] = keywire.Redis(host, port, **settings)
+        client: keywire.Redis[Any] | keywire.RedisCluster[Any]
+        if topology == "cluster":
+            client = keywire.RedisCluster(startup_nodes=addresses, **settings)
+        else:
+            host, port = addresses[0]
+            client = keywire.Redis(host, port, **settings)
         try:
             await client.initialize()
         except BaseException:
@@ -406,6 +433,12 @@ class KeywireAdapter:
                 "command"
             )
         if state is not None:
+            if isinstance(entity.client, keywire.RedisCluster):
+                raise NotImplementedError(
+                    f"raw {state.decode()} on a cluster entity: a cluster client has no one "
+                    "connection to change the state of (use the typed operations, pipeline, "
+                    "watch)"
+                )
             connection = await entity.client.shared_connection()
             return await connection.execute(*args)
         return await entity.client.execute_command(*args)
@@ -482,6 +515,8 @@ class KeywireAdapter:
     async def connection_ids(self, entity_id: str) -> list[int]:
         """Return the ``CLIENT ID`` of the entity's shared connection (for ``killConnection``)."""
         client = self._entity(entity_id).client
+        if isinstance(client, keywire.RedisCluster):
+            raise NotImplementedError("killConnection of a cluster entity is not supported")
         connection = await client.shared_connection()
         if connection.client_id is not None:
             return [connection.client_id]

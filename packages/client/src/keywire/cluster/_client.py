@@ -40,6 +40,7 @@ from keywire.cluster._slots import (
     key_bytes,
     key_slot,
     parse_address,
+    pattern_slot,
 )
 from keywire.commands import AnyStr, CommandMixins, Script
 from keywire.exceptions import RedisError, WatchError
@@ -591,9 +592,11 @@ class RedisCluster(CommandMixins[AnyStr]):
         count: int | None = None,
         type: str | None = None,
     ) -> Awaitable[tuple[int, list[AnyStr]]]:
-        """SCAN one step *on the first primary only* (a cursor belongs to one node); use
+        """SCAN one step on one primary (a cursor belongs to one node): the primary serving a
+        ``match`` pattern's hash tag (``{user1}:*``), else the first primary; use
         :meth:`scan_iter` to iterate over every primary."""
-        return self._scan_node(0, cursor, match=match, count=count, type=type)
+        slot = 0 if match is None else pattern_slot(match)
+        return self._scan_node(slot or 0, cursor, match=match, count=count, type=type)
 
     async def _scan_node(
         self,
@@ -626,9 +629,12 @@ class RedisCluster(CommandMixins[AnyStr]):
         count: int | None = None,
         type: str | None = None,
     ) -> AsyncIterator[AnyStr]:
-        """Iterate over every key of every primary with SCAN (a key may come more than once)."""
+        """Iterate over every key of every primary with SCAN (a key may come more than once);
+        a ``match`` pattern with a hash tag (``{user1}:*``) scans only the primary serving it."""
         await self._router.ensure_ready()
-        for slot in self._router.slots.representative_slots():
+        tagged = None if match is None else pattern_slot(match)
+        slots = self._router.slots.representative_slots() if tagged is None else [tagged]
+        for slot in slots:
             cursor = -1
             while cursor != 0:
                 cursor, keys = await self._scan_node(

@@ -88,6 +88,26 @@ def key_slot(key: object) -> int:
     return binascii.crc_hqx(data, 0) & (SLOTS - 1)
 
 
+_GLOB_SPECIALS = frozenset(b"*?[\\")
+
+
+def pattern_slot(pattern: object) -> int | None:
+    """The one slot every key matching the glob ``pattern`` hashes to, or ``None``.
+
+    That holds when the pattern has a hash tag and nothing before the tag's closing brace can
+    match more than itself: ``{user1}:*`` -> the slot of ``user1``. A glob character before it
+    (``*{a}``) could match another ``{`` first, so no slot is implied.
+    """
+    data = key_bytes(pattern)
+    start = data.find(b"{")
+    if start == -1:
+        return None
+    end = data.find(b"}", start + 1)
+    if end <= start + 1 or _GLOB_SPECIALS.intersection(data[:end]):
+        return None
+    return binascii.crc_hqx(data[start + 1 : end], 0) & (SLOTS - 1)
+
+
 def format_address(address: Address) -> str:
     """``host:port`` (IPv6 hosts in brackets), for messages."""
     host, port = address
