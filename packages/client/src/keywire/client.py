@@ -21,7 +21,7 @@ Writes are never retried: the first attempt may have been applied. Timeouts are 
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, Unpack, overload
 
 from keywire._command_table import CACHEABLE, COMMANDS, CONNECTION_STATE, IDEMPOTENT, command_keys
 from keywire._config import Config, parse_url
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
     from keywire._cache import CacheLike
     from keywire._connection import Connection
+    from keywire._options import ClientOptions
     from keywire.pipeline import Pipeline
     from keywire.pubsub import PubSub
     from keywire_resp import Limits
@@ -129,22 +130,9 @@ class Redis(CommandMixins[AnyStr]):
         port: int = ...,
         *,
         db: int = ...,
-        username: str | None = ...,
-        password: str | None = ...,
-        protocol: int = ...,
-        client_name: str | None = ...,
-        decode_responses: Literal[False] = ...,
-        encoding: str = ...,
-        connect_timeout: float | None = ...,
-        read_timeout: float | None = ...,
-        write_timeout: float | None = ...,
-        pool_timeout: float | None = ...,
-        max_connections: int = ...,
-        ssl: bool | _ssl.SSLContext | None = ...,
         unix_socket_path: str | None = ...,
-        cache: CacheLike | None = ...,
-        limits: Limits | None = ...,
-        reader_backend: str = ...,
+        decode_responses: Literal[False] = ...,
+        **options: Unpack[ClientOptions],
     ) -> None: ...
     @overload
     def __init__(
@@ -153,22 +141,9 @@ class Redis(CommandMixins[AnyStr]):
         port: int = ...,
         *,
         db: int = ...,
-        username: str | None = ...,
-        password: str | None = ...,
-        protocol: int = ...,
-        client_name: str | None = ...,
-        decode_responses: Literal[True],
-        encoding: str = ...,
-        connect_timeout: float | None = ...,
-        read_timeout: float | None = ...,
-        write_timeout: float | None = ...,
-        pool_timeout: float | None = ...,
-        max_connections: int = ...,
-        ssl: bool | _ssl.SSLContext | None = ...,
         unix_socket_path: str | None = ...,
-        cache: CacheLike | None = ...,
-        limits: Limits | None = ...,
-        reader_backend: str = ...,
+        decode_responses: Literal[True],
+        **options: Unpack[ClientOptions],
     ) -> None: ...
     def __init__(
         self,

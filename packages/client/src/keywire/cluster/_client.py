@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, Unpack, overload
 
 from keywire._command_table import CACHEABLE, COMMANDS, command_keys
 from keywire._config import Config, parse_url
@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from types import TracebackType
 
     from keywire._cache import CacheLike
+    from keywire._options import ClientOptions
     from keywire._pool import ConnectHook, ConnectionPool
     from keywire.cluster._errors import PartFailure, PartSuccess
     from keywire.cluster._pipeline import ClusterPipeline
@@ -120,21 +121,8 @@ class RedisCluster(CommandMixins[AnyStr]):
         non_atomic_cross_slot: bool = ...,
         max_redirects: int = ...,
         max_retries: int = ...,
-        username: str | None = ...,
-        password: str | None = ...,
-        protocol: int = ...,
-        client_name: str | None = ...,
         decode_responses: Literal[False] = ...,
-        encoding: str = ...,
-        connect_timeout: float | None = ...,
-        read_timeout: float | None = ...,
-        write_timeout: float | None = ...,
-        pool_timeout: float | None = ...,
-        max_connections: int = ...,
-        ssl: bool | _ssl.SSLContext | None = ...,
-        cache: CacheLike | None = ...,
-        limits: Limits | None = ...,
-        reader_backend: str = ...,
+        **options: Unpack[ClientOptions],
     ) -> None: ...
     @overload
     def __init__(
@@ -148,21 +136,8 @@ class RedisCluster(CommandMixins[AnyStr]):
         non_atomic_cross_slot: bool = ...,
         max_redirects: int = ...,
         max_retries: int = ...,
-        username: str | None = ...,
-        password: str | None = ...,
-        protocol: int = ...,
-        client_name: str | None = ...,
         decode_responses: Literal[True],
-        encoding: str = ...,
-        connect_timeout: float | None = ...,
-        read_timeout: float | None = ...,
-        write_timeout: float | None = ...,
-        pool_timeout: float | None = ...,
-        max_connections: int = ...,
-        ssl: bool | _ssl.SSLContext | None = ...,
-        cache: CacheLike | None = ...,
-        limits: Limits | None = ...,
-        reader_backend: str = ...,
+        **options: Unpack[ClientOptions],
     ) -> None: ...
     def __init__(
         self,
