@@ -3,6 +3,10 @@
 Run it from the repository root with the workspace environment::
 
     .venv/bin/python tools/bench/run.py [--server redis-7.0] [--markdown docs/benchmarks.md]
+    .venv/bin/python tools/bench/run.py --topology cluster [--markdown docs/benchmarks-cluster.md]
+
+``--topology cluster`` starts 3 primaries with a replica each instead of one server and runs the
+cluster rows (``a-cluster``, ``b-cluster``, ``c-cluster``) with each library's cluster client.
 
 Layout (each module is small):
 
@@ -20,7 +24,7 @@ Layout (each module is small):
 ``report.py``         console and Markdown output
 ``profile_keywire.py`` cProfile of keywire's side of one scenario
 
-To add a scenario: add a :class:`~tools.bench.scenarios.Scenario` to ``SCENARIOS`` and one function
-per library (the ``FUNCTIONS`` mapping of each ``lib_*.py``); a library without the feature maps
-its column to ``None``.
+To add a scenario: add a :class:`~tools.bench.scenarios.Scenario` to ``SCENARIOS`` (or
+``CLUSTER_SCENARIOS``) and one function per library (the ``functions`` of each ``lib_*.py``'s
+``LIBRARY``, or ``CLUSTER_LIBRARY``); a library without the feature maps its column to ``None``.
 """

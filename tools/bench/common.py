@@ -9,12 +9,13 @@ the deadline or after ``max_ops`` operations, whichever comes first.
 from __future__ import annotations
 
 import asyncio
+import itertools
 from dataclasses import dataclass
 from time import perf_counter
 from typing import TYPE_CHECKING, Generic, Literal, TypeAlias, TypeVar
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Mapping
+    from collections.abc import Awaitable, Callable, Iterable, Mapping
     from contextlib import AbstractAsyncContextManager
 
 VALUE = b"v" * 100
@@ -24,11 +25,23 @@ LIST_KEY = b"bench:list"
 LIST_LEN = 10_000
 PIPELINE_SIZE = 100
 PIPELINE_KEYS = tuple(f"bench:set:{index}".encode() for index in range(PIPELINE_SIZE))
+"""The keys of every pipeline; no hash tags, so on a cluster they spread over every primary."""
 CONCURRENCY = 100
 """Tasks of the concurrent scenarios."""
+CLUSTER_GET_KEYS = tuple(f"bench:get:{index}".encode() for index in range(100))
+"""What the cluster GET scenarios read, in turn: written beforehand, spread over every primary
+(no hash tags; ``scenarios.prepare_cluster`` checks that each primary holds some)."""
 
 Flavor = Literal["hiredis", "pure", "default"]
 """How a variant parses replies: with hiredis, in pure Python, or as the library ships."""
+Topology = Literal["standalone", "cluster"]
+"""One server, or a cluster of 3 primaries with a replica each."""
+TOPOLOGIES: tuple[Topology, ...] = ("standalone", "cluster")
+LIBRARY_ATTRIBUTES: Mapping[Topology, str] = {
+    "standalone": "LIBRARY",
+    "cluster": "CLUSTER_LIBRARY",
+}
+"""The :class:`Library` a ``lib_*`` module exports for each topology."""
 
 C = TypeVar("C")
 Op: TypeAlias = "Callable[[], Awaitable[object]]"
@@ -45,6 +58,38 @@ class Endpoint:
 
     host: str
     port: int
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    @classmethod
+    def parse(cls, text: str) -> Endpoint:
+        """``host:port`` (the host may itself contain colons, e.g. an IPv6 address).
+
+        Raises:
+            ValueError: No port.
+        """
+        host, _, port = text.rpartition(":")
+        if not host:
+            raise ValueError(f"expected host:port, got {text!r}")
+        return cls(host, int(port))
+
+
+@dataclass(frozen=True)
+class Servers:
+    """What a worker connects to: one standalone server, or a cluster's startup nodes."""
+
+    topology: Topology
+    nodes: tuple[Endpoint, ...]
+
+    def __post_init__(self) -> None:
+        if not self.nodes:
+            raise ValueError("no server address")
+
+    @property
+    def first(self) -> Endpoint:
+        """The standalone server, or the first startup node of a cluster."""
+        return self.nodes[0]
 
 
 @dataclass(slots=True)
@@ -66,15 +111,33 @@ class Library(Generic[C]):
 
     Attributes:
         name: Distribution name, for the version.
-        open: ``open(endpoint, flavor)``: an async context manager yielding a connected client.
+        open: ``open(servers, flavor)``: an async context manager yielding a connected client.
         describe: One line saying which parser the client really uses.
         functions: Scenario function name -> ``async fn(client, budget) -> operations``.
     """
 
     name: str
-    open: Callable[[Endpoint, Flavor], AbstractAsyncContextManager[C]]
+    open: Callable[[Servers, Flavor], AbstractAsyncContextManager[C]]
     describe: Callable[[C], str]
     functions: Mapping[str, Callable[[C, Budget], Awaitable[int]]]
+
+
+def cycling(keys: Iterable[bytes]) -> Callable[[], bytes]:
+    """A function returning the next of ``keys`` on each call, round and round.
+
+    Shared by the tasks of a concurrent scenario: one event loop thread, so no lock needed.
+    """
+    return itertools.cycle(keys).__next__
+
+
+async def read_every_key(get: Callable[[bytes], Awaitable[object]]) -> None:
+    """GET each of :data:`CLUSTER_GET_KEYS` once: checks the data and connects to every primary.
+
+    Raises:
+        BenchError: A key did not hold :data:`VALUE`.
+    """
+    for key in CLUSTER_GET_KEYS:
+        _verify(is_value, await get(key))
 
 
 def _verify(check: Check, reply: object) -> None:
@@ -114,7 +177,7 @@ async def concurrent(op: Op, check: Check, budget: Budget, *, tasks: int) -> int
 
 
 def is_value(reply: object) -> bool:
-    """A GET of :data:`GET_KEY`."""
+    """A GET of :data:`GET_KEY` (or of one of :data:`CLUSTER_GET_KEYS`)."""
     return reply == VALUE
 
 

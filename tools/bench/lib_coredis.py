@@ -12,7 +12,9 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import coredis
+from coredis.typing import Node
 from tools.bench.common import (
+    CLUSTER_GET_KEYS,
     CONCURRENCY,
     GET_KEY,
     LIST_KEY,
@@ -20,13 +22,15 @@ from tools.bench.common import (
     PIPELINE_SIZE,
     VALUE,
     Budget,
-    Endpoint,
     Flavor,
     Library,
+    Servers,
     concurrent,
+    cycling,
     is_full_list,
     is_pipeline_reply,
     is_value,
+    read_every_key,
     sequential,
 )
 
@@ -34,17 +38,18 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
 Client = coredis.Redis[bytes]
+ClusterClient = coredis.RedisCluster[bytes]
 
 
 @asynccontextmanager
-async def _open(endpoint: Endpoint, flavor: Flavor) -> AsyncIterator[Client]:
+async def _open(servers: Servers, flavor: Flavor) -> AsyncIterator[Client]:
     # The flavour was applied at import time (variants.install_source_only for "pure").
     del flavor
-    async with coredis.Redis(endpoint.host, endpoint.port) as client:
+    async with coredis.Redis(servers.first.host, servers.first.port) as client:
         yield client
 
 
-def _describe(client: Client) -> str:
+def _describe(client: Client | ClusterClient) -> str:
     del client
     parser = sys.modules["coredis.parser"]
     path = str(getattr(parser, "__file__", ""))
@@ -62,8 +67,8 @@ async def get_concurrent(client: Client, budget: Budget) -> int:
     return await concurrent(partial(client.get, GET_KEY), is_value, budget, tasks=CONCURRENCY)
 
 
-async def pipeline_set(client: Client, budget: Budget) -> int:
-    """c) Pipelines of 100 SETs; counts SETs."""
+async def pipeline_set(client: Client | ClusterClient, budget: Budget) -> int:
+    """c) Pipelines of 100 SETs; counts SETs. On a cluster the pipeline splits per node."""
 
     async def one() -> tuple[Any, ...] | None:
         async with client.pipeline(transaction=False) as pipe:
@@ -79,6 +84,27 @@ async def lrange_all(client: Client, budget: Budget) -> int:
     return await sequential(partial(client.lrange, LIST_KEY, 0, -1), is_full_list, budget)
 
 
+@asynccontextmanager
+async def _open_cluster(servers: Servers, flavor: Flavor) -> AsyncIterator[ClusterClient]:
+    del flavor  # as for _open
+    nodes = [Node(host=node.host, port=node.port) for node in servers.nodes]
+    async with coredis.RedisCluster(startup_nodes=nodes) as client:
+        await read_every_key(client.get)
+        yield client
+
+
+async def cluster_get_sequential(client: ClusterClient, budget: Budget) -> int:
+    """a-cluster) GET keys spread over every primary, in turn, one task."""
+    key = cycling(CLUSTER_GET_KEYS)
+    return await sequential(lambda: client.get(key()), is_value, budget)
+
+
+async def cluster_get_concurrent(client: ClusterClient, budget: Budget) -> int:
+    """b-cluster) GET keys spread over every primary from 100 tasks."""
+    key = cycling(CLUSTER_GET_KEYS)
+    return await concurrent(lambda: client.get(key()), is_value, budget, tasks=CONCURRENCY)
+
+
 LIBRARY: Library[Client] = Library(
     name="coredis",
     open=_open,
@@ -88,5 +114,16 @@ LIBRARY: Library[Client] = Library(
         "get_concurrent": get_concurrent,
         "pipeline_set": pipeline_set,
         "lrange_all": lrange_all,
+    },
+)
+
+CLUSTER_LIBRARY: Library[ClusterClient] = Library(
+    name="coredis",
+    open=_open_cluster,
+    describe=_describe,
+    functions={
+        "get_sequential": cluster_get_sequential,
+        "get_concurrent": cluster_get_concurrent,
+        "pipeline_set": pipeline_set,
     },
 )

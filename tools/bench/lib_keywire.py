@@ -7,6 +7,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from tools.bench.common import (
+    CLUSTER_GET_KEYS,
     CONCURRENCY,
     GET_KEY,
     LIST_KEY,
@@ -14,13 +15,15 @@ from tools.bench.common import (
     PIPELINE_SIZE,
     VALUE,
     Budget,
-    Endpoint,
     Flavor,
     Library,
+    Servers,
     concurrent,
+    cycling,
     is_full_list,
     is_pipeline_reply,
     is_value,
+    read_every_key,
     sequential,
 )
 
@@ -30,12 +33,17 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
 Client = keywire.Redis[bytes]
+ClusterClient = keywire.RedisCluster[bytes]
+
+
+def _backend(flavor: Flavor) -> str:
+    return "python" if flavor == "pure" else "hiredis"
 
 
 @asynccontextmanager
-async def _open(endpoint: Endpoint, flavor: Flavor) -> AsyncIterator[Client]:
-    backend = "python" if flavor == "pure" else "hiredis"
-    client = keywire.Redis(endpoint.host, endpoint.port, protocol=3, reader_backend=backend)
+async def _open(servers: Servers, flavor: Flavor) -> AsyncIterator[Client]:
+    host, port = servers.first.host, servers.first.port
+    client = keywire.Redis(host, port, protocol=3, reader_backend=_backend(flavor))
     try:
         await client.initialize()
         yield client
@@ -58,8 +66,8 @@ async def get_concurrent(client: Client, budget: Budget) -> int:
     return await concurrent(partial(client.get, GET_KEY), is_value, budget, tasks=CONCURRENCY)
 
 
-async def pipeline_set(client: Client, budget: Budget) -> int:
-    """c) Pipelines of 100 SETs; counts SETs."""
+async def pipeline_set(client: Client | ClusterClient, budget: Budget) -> int:
+    """c) Pipelines of 100 SETs; counts SETs. On a cluster the pipeline splits per node."""
 
     async def one() -> list[Any]:
         pipe = client.pipeline(transaction=False)
@@ -75,6 +83,41 @@ async def lrange_all(client: Client, budget: Budget) -> int:
     return await sequential(partial(client.lrange, LIST_KEY, 0, -1), is_full_list, budget)
 
 
+@asynccontextmanager
+async def _open_cluster(servers: Servers, flavor: Flavor) -> AsyncIterator[ClusterClient]:
+    client = keywire.RedisCluster(
+        startup_nodes=[(node.host, node.port) for node in servers.nodes],
+        protocol=3,
+        reader_backend=_backend(flavor),
+    )
+    try:
+        await client.initialize()
+        await read_every_key(client.get)
+        yield client
+    finally:
+        await client.aclose()
+
+
+def _describe_cluster(client: ClusterClient) -> str:
+    # read_every_key opened the shared connection of every primary's pool.
+    pools = [pool for pool in client.router.pools.values() if pool.shared is not None]
+    readers = {type(getattr(pool.shared, "_reader", None)) for pool in pools}
+    names = ", ".join(sorted(f"{kind.__module__}.{kind.__qualname__}" for kind in readers))
+    return f"reader {names} (on {len(pools)} nodes)"
+
+
+async def cluster_get_sequential(client: ClusterClient, budget: Budget) -> int:
+    """a-cluster) GET keys spread over every primary, in turn, one task."""
+    key = cycling(CLUSTER_GET_KEYS)
+    return await sequential(lambda: client.get(key()), is_value, budget)
+
+
+async def cluster_get_concurrent(client: ClusterClient, budget: Budget) -> int:
+    """b-cluster) GET keys spread over every primary from 100 tasks."""
+    key = cycling(CLUSTER_GET_KEYS)
+    return await concurrent(lambda: client.get(key()), is_value, budget, tasks=CONCURRENCY)
+
+
 LIBRARY: Library[Client] = Library(
     name="keywire",
     open=_open,
@@ -84,5 +127,16 @@ LIBRARY: Library[Client] = Library(
         "get_concurrent": get_concurrent,
         "pipeline_set": pipeline_set,
         "lrange_all": lrange_all,
+    },
+)
+
+CLUSTER_LIBRARY: Library[ClusterClient] = Library(
+    name="keywire",
+    open=_open_cluster,
+    describe=_describe_cluster,
+    functions={
+        "get_sequential": cluster_get_sequential,
+        "get_concurrent": cluster_get_concurrent,
+        "pipeline_set": pipeline_set,
     },
 )

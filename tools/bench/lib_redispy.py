@@ -8,21 +8,26 @@ from typing import TYPE_CHECKING, Any
 
 import redis.asyncio
 from redis._parsers import _AsyncRESP3Parser  # private, but the only way to pick the parser
+from redis.asyncio.cluster import ClusterNode
 from tools.bench.common import (
+    CLUSTER_GET_KEYS,
     CONCURRENCY,
     GET_KEY,
     LIST_KEY,
     PIPELINE_KEYS,
     PIPELINE_SIZE,
     VALUE,
+    BenchError,
     Budget,
-    Endpoint,
     Flavor,
     Library,
+    Servers,
     concurrent,
+    cycling,
     is_full_list,
     is_pipeline_reply,
     is_value,
+    read_every_key,
     sequential,
 )
 
@@ -30,10 +35,12 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
 Client = redis.asyncio.Redis
+ClusterClient = redis.asyncio.RedisCluster
 
 
 @asynccontextmanager
-async def _open(endpoint: Endpoint, flavor: Flavor) -> AsyncIterator[Client]:
+async def _open(servers: Servers, flavor: Flavor) -> AsyncIterator[Client]:
+    endpoint = servers.first
     options: dict[str, Any] = {"host": endpoint.host, "port": endpoint.port, "protocol": 3}
     if flavor == "pure":
         options["parser_class"] = _AsyncRESP3Parser
@@ -47,8 +54,12 @@ async def _open(endpoint: Endpoint, flavor: Flavor) -> AsyncIterator[Client]:
         await pool.aclose()
 
 
-def _describe(client: Client) -> str:
-    parser = client.connection_pool.connection_kwargs.get("parser_class")
+def _describe(client: Client | ClusterClient) -> str:
+    if isinstance(client, ClusterClient):
+        kwargs = client.get_connection_kwargs()
+    else:
+        kwargs = client.connection_pool.connection_kwargs
+    parser = kwargs.get("parser_class")
     if parser is None:
         parser = redis.asyncio.connection.DefaultParser
     return f"parser {parser.__module__}.{parser.__qualname__}"
@@ -64,8 +75,8 @@ async def get_concurrent(client: Client, budget: Budget) -> int:
     return await concurrent(partial(client.get, GET_KEY), is_value, budget, tasks=CONCURRENCY)
 
 
-async def pipeline_set(client: Client, budget: Budget) -> int:
-    """c) Pipelines of 100 SETs; counts SETs."""
+async def pipeline_set(client: Client | ClusterClient, budget: Budget) -> int:
+    """c) Pipelines of 100 SETs; counts SETs. On a cluster the pipeline splits per node."""
 
     async def one() -> list[Any]:
         async with client.pipeline(transaction=False) as pipe:
@@ -81,6 +92,33 @@ async def lrange_all(client: Client, budget: Budget) -> int:
     return await sequential(partial(client.lrange, LIST_KEY, 0, -1), is_full_list, budget)
 
 
+@asynccontextmanager
+async def _open_cluster(servers: Servers, flavor: Flavor) -> AsyncIterator[ClusterClient]:
+    if flavor == "pure":
+        # Its constructor has no parser_class option (nor **kwargs to pass one through).
+        raise BenchError("redis-py's cluster client cannot be given a parser class")
+    nodes = [ClusterNode(node.host, node.port) for node in servers.nodes]
+    client = ClusterClient(startup_nodes=nodes, protocol=3)
+    try:
+        await client.initialize()
+        await read_every_key(client.get)
+        yield client
+    finally:
+        await client.aclose()
+
+
+async def cluster_get_sequential(client: ClusterClient, budget: Budget) -> int:
+    """a-cluster) GET keys spread over every primary, in turn, one task."""
+    key = cycling(CLUSTER_GET_KEYS)
+    return await sequential(lambda: client.get(key()), is_value, budget)
+
+
+async def cluster_get_concurrent(client: ClusterClient, budget: Budget) -> int:
+    """b-cluster) GET keys spread over every primary from 100 tasks."""
+    key = cycling(CLUSTER_GET_KEYS)
+    return await concurrent(lambda: client.get(key()), is_value, budget, tasks=CONCURRENCY)
+
+
 LIBRARY: Library[Client] = Library(
     name="redis",
     open=_open,
@@ -90,5 +128,16 @@ LIBRARY: Library[Client] = Library(
         "get_concurrent": get_concurrent,
         "pipeline_set": pipeline_set,
         "lrange_all": lrange_all,
+    },
+)
+
+CLUSTER_LIBRARY: Library[ClusterClient] = Library(
+    name="redis",
+    open=_open_cluster,
+    describe=_describe,
+    functions={
+        "get_sequential": cluster_get_sequential,
+        "get_concurrent": cluster_get_concurrent,
+        "pipeline_set": pipeline_set,
     },
 )

@@ -4,11 +4,12 @@ Usage, from the repository root::
 
     .venv/bin/python tools/bench/profile_keywire.py --scenario a [--server redis-7.0]
         [--seconds 3] [--top 25] [--sort tottime] [--output keywire-a.prof]
+    .venv/bin/python tools/bench/profile_keywire.py --topology cluster --scenario a-cluster
 
-Starts a server through the harness, writes the benchmark data, runs the keywire variant of the
-scenario (the ``-pure`` variant for ``e-pure``) for a warm-up and then under cProfile in this
-process, event loop included, and prints the top functions. cProfile slows Python code down
-(C code much less), so read the shares, not the rates.
+Starts a server (or a cluster) through the harness, writes the benchmark data, runs the
+keywire variant of the scenario (the ``-pure`` variant for ``e-pure``) for a warm-up and then
+under cProfile in this process, event loop included, and prints the top functions. cProfile
+slows Python code down (C code much less), so read the shares, not the rates.
 """
 
 from __future__ import annotations
@@ -27,11 +28,10 @@ import asyncio
 import cProfile
 import pstats
 from time import perf_counter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from tools.bench import scenarios
-from tools.bench.common import Budget, Endpoint
-from tools.bench.lib_keywire import LIBRARY
+from tools.bench import lib_keywire, scenarios
+from tools.bench.common import LIBRARY_ATTRIBUTES, TOPOLOGIES, Budget
 from tools.bench.variants import VARIANTS
 
 from keywire_conformance.servers import get_provider, select_binary
@@ -39,16 +39,18 @@ from keywire_conformance.servers import get_provider, select_binary
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from tools.bench.common import Library, Servers
     from tools.bench.scenarios import Scenario
 
 
 async def _profile(
-    scenario: Scenario, endpoint: Endpoint, seconds: float, profiler: cProfile.Profile
+    scenario: Scenario, servers: Servers, seconds: float, profiler: cProfile.Profile
 ) -> tuple[int, float]:
     name = scenario.variants["keywire"]
     assert name is not None
-    function = LIBRARY.functions[scenario.function]
-    async with LIBRARY.open(endpoint, VARIANTS[name].flavor) as client:
+    library: Library[Any] = getattr(lib_keywire, LIBRARY_ATTRIBUTES[servers.topology])
+    function = library.functions[scenario.function]
+    async with library.open(servers, VARIANTS[name].flavor) as client:
         await function(client, Budget.start(0.5, scenario.max_ops))
         start = perf_counter()
         profiler.enable()
@@ -61,27 +63,29 @@ async def _profile(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Profile one scenario; returns the exit status."""
-    keys = [scenario.key for scenario in scenarios.SCENARIOS]
+    every = (*scenarios.SCENARIOS, *scenarios.CLUSTER_SCENARIOS)
+    keys = [scenario.key for scenario in every]
     parser = argparse.ArgumentParser(
         prog="tools/bench/profile_keywire.py",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--scenario", required=True, choices=keys)
+    parser.add_argument("--topology", default="standalone", choices=TOPOLOGIES)
     parser.add_argument("--server", default="redis-7.0")
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--sort", default="tottime", choices=("tottime", "cumulative", "ncalls"))
     parser.add_argument("--output", type=Path, default=None, help="also dump the raw stats here")
     args = parser.parse_args(argv)
-    scenario = next(s for s in scenarios.SCENARIOS if s.key == args.scenario)
+    scenario = next(s for s in every if s.key == args.scenario)
+    if scenario.topology != args.topology:
+        parser.error(f"scenario {scenario.key} runs on --topology {scenario.topology}")
     provider = get_provider(binary=select_binary(args.server))
     profiler = cProfile.Profile()
     try:
-        server = provider.start_standalone()
-        scenarios.prepare(server.node)
-        endpoint = Endpoint(server.node.host, server.node.port)
-        ops, elapsed = asyncio.run(_profile(scenario, endpoint, args.seconds, profiler))
+        servers, _ = scenarios.start(provider, args.topology)
+        ops, elapsed = asyncio.run(_profile(scenario, servers, args.seconds, profiler))
     except KeyboardInterrupt:
         print("interrupted; server stopped", file=sys.stderr)
         return 130

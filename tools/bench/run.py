@@ -4,12 +4,16 @@ Usage, from the repository root with the development environment::
 
     .venv/bin/python tools/bench/run.py [--server redis-7.0] [--rounds 3] [--duration 2.0]
         [--scenarios a,b,c,e] [--markdown docs/benchmarks.md]
+    .venv/bin/python tools/bench/run.py --topology cluster [--scenarios a,b,c]
+        [--markdown docs/benchmarks-cluster.md]
 
-Starts a server through the conformance harness, writes the data, starts one worker process per
-client variant, then runs the rounds: in each round every client runs each scenario in turn (the
-order rotating between rounds), warm-up first, time-boxed. Prints medians, ratios and targets;
-``--markdown`` writes them as a page. The server and the workers stop at the end, on Ctrl-C
-and on SIGTERM. This is a measuring tool, not a test: it asserts nothing about speed.
+Starts a server (or, with ``--topology cluster``, a cluster of 3 primaries with a replica each,
+every library using its cluster client) through the conformance harness, writes the data,
+starts one worker process per client variant, then runs the rounds: in each round every client
+runs each scenario in turn (the order rotating between rounds), warm-up first, time-boxed.
+Prints medians, ratios and targets; ``--markdown`` writes them as a page. The servers and the
+workers stop at the end, on Ctrl-C and on SIGTERM. This is a measuring tool, not a test: it
+asserts nothing about speed.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ import signal
 from typing import TYPE_CHECKING, NoReturn
 
 from tools.bench import facts, refbench, report, scenarios
-from tools.bench.common import BenchError, Endpoint
+from tools.bench.common import TOPOLOGIES, BenchError
 from tools.bench.report import Row, Run
 from tools.bench.scenarios import COLUMNS, Scenario
 from tools.bench.variants import VARIANTS
@@ -44,6 +48,7 @@ if TYPE_CHECKING:
     from tools.bench.variants import Variant
 
 _ROOT = Path(__file__).resolve().parents[2]
+_DEFAULT_SCENARIOS = {"standalone": "a,b,c,e", "cluster": "a,b,c"}
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> NoReturn:
@@ -61,7 +66,17 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (median)")
     parser.add_argument("--duration", type=float, default=2.0, help="seconds per client/round")
     parser.add_argument("--warmup", type=float, default=0.3, help="warm-up seconds before each")
-    parser.add_argument("--scenarios", default="a,b,c,e", help="letters or row keys, e.g. a,e-pure")
+    parser.add_argument(
+        "--topology",
+        default="standalone",
+        choices=TOPOLOGIES,
+        help="one server, or a cluster of 3 primaries + 3 replicas (cluster clients)",
+    )
+    parser.add_argument(
+        "--scenarios",
+        default=None,
+        help="letters or row keys, e.g. a,e-pure (default: a,b,c,e; on a cluster a,b,c)",
+    )
     parser.add_argument("--markdown", type=Path, default=None, help="write the results page here")
     parser.add_argument(
         "--no-redis-benchmark",
@@ -72,7 +87,8 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     if args.rounds < 1 or args.duration <= 0 or args.warmup < 0:
         parser.error("--rounds must be >= 1, --duration > 0 and --warmup >= 0")
     try:
-        args.selected = scenarios.select(args.scenarios)
+        spec = args.scenarios or _DEFAULT_SCENARIOS[args.topology]
+        args.selected = scenarios.select(spec, args.topology)
     except ValueError as exc:
         parser.error(str(exc))
     return args
@@ -132,20 +148,18 @@ def _benchmark(args: argparse.Namespace, command: str) -> Run:
     provider = get_provider(binary=binary)
     workers: dict[str, Worker] = {}
     try:
-        server = provider.start_standalone()
-        endpoint = Endpoint(server.node.host, server.node.port)
-        print(f"{'listening':<22} {endpoint.host}:{endpoint.port} (pid {server.node.pid})")
-        scenarios.prepare(server.node)
+        servers, keys = scenarios.start(provider, args.topology)
         for variant in _variants(args.selected):
-            workers[variant.name] = Worker(variant, endpoint)
+            workers[variant.name] = Worker(variant, servers)
         for name, worker in workers.items():
             worker.wait_ready()
             print(f"{'worker ' + name:<22} {worker.backend}", flush=True)
         rows = _rounds(args.selected, workers, args)
         references = []
-        if not args.no_redis_benchmark:
+        # redis-benchmark's figures are a reference for the standalone targets only.
+        if not args.no_redis_benchmark and servers.topology == "standalone":
             groups = {scenario.group for scenario in args.selected}
-            references = refbench.run(endpoint, groups, args.duration / 2)
+            references = refbench.run(servers.first, groups, args.duration / 2)
     finally:
         # A second Ctrl-C must not cut the clean-up short.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -158,6 +172,8 @@ def _benchmark(args: argparse.Namespace, command: str) -> Run:
         backends={name: worker.backend for name, worker in workers.items()},
         references=references,
         command=command,
+        topology=servers.topology,
+        keys=keys,
         rounds=args.rounds,
         seconds=args.duration,
         warmup=args.warmup,

@@ -1,8 +1,10 @@
 """The scenario registry: what is measured, with which variants, against which target.
 
-Each :class:`Scenario` names a function that every library module implements (its
-``FUNCTIONS``), the variant that fills each result column, and the target from DESIGN.md §8.
-``prepare`` writes the data every scenario reads before the first round.
+Each :class:`Scenario` names a function that every library module implements (the
+``functions`` of its ``LIBRARY``, or of its ``CLUSTER_LIBRARY`` for a cluster scenario), the
+variant that fills each result column, and the target from DESIGN.md §8 (which sets targets
+for a standalone server only). ``prepare`` / ``prepare_cluster`` write the data the scenarios
+read before the first round.
 """
 
 from __future__ import annotations
@@ -10,12 +12,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from tools.bench.common import GET_KEY, LIST_KEY, LIST_LEN, VALUE
+from tools.bench.common import (
+    CLUSTER_GET_KEYS,
+    GET_KEY,
+    LIST_KEY,
+    LIST_LEN,
+    PIPELINE_KEYS,
+    VALUE,
+    Endpoint,
+    Servers,
+    Topology,
+)
+
+from keywire_conformance.servers import AdminError
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
-    from keywire_conformance.servers import Node
+    from keywire_conformance.servers import AdminClient, Cluster, Node, ServerProvider
 
 Column = Literal["keywire", "redis-py", "coredis"]
 COLUMNS: tuple[Column, ...] = ("keywire", "redis-py", "coredis")
@@ -45,6 +59,9 @@ class Scenario:
         variants: Column -> variant name (``None``: that library has no such feature).
         target: The goal for keywire, or ``None``.
         max_ops: Operation cap per measurement (the time box usually ends it first).
+        notes: Printed under the table.
+        topology: What the workers connect to (``cluster``: one worker client per library
+            talks to the whole cluster).
     """
 
     key: str
@@ -55,6 +72,7 @@ class Scenario:
     target: Target | None
     max_ops: int = 10_000_000
     notes: str = field(default="")
+    topology: Topology = "standalone"
 
     @property
     def group(self) -> str:
@@ -125,20 +143,67 @@ SCENARIOS: tuple[Scenario, ...] = (
 )
 
 
-def select(spec: str) -> list[Scenario]:
-    """The scenarios named by ``spec``: comma-separated keys (``e-pure``) or groups (``e``).
+_CLUSTER_GET_NOTE = (
+    "each GET reads the next of the keys bench:get:0 … bench:get:99 (written beforehand, "
+    "no hash tags), so the reads go to all three primaries in turn (see Keys)"
+)
+
+CLUSTER_SCENARIOS: tuple[Scenario, ...] = (
+    # No targets: DESIGN.md §8 sets them for a standalone server only.
+    Scenario(
+        "a-cluster",
+        "sequential GET, 1 task, cluster",
+        "ops/s",
+        "get_sequential",
+        _STANDARD,
+        None,
+        notes=_CLUSTER_GET_NOTE,
+        topology="cluster",
+    ),
+    Scenario(
+        "b-cluster",
+        "GET from 100 concurrent tasks, cluster",
+        "ops/s",
+        "get_concurrent",
+        _STANDARD,
+        None,
+        notes=_CLUSTER_GET_NOTE + "; the 100 tasks share one cycle of those keys",
+        topology="cluster",
+    ),
+    Scenario(
+        "c-cluster",
+        "pipelines of 100 SETs, cluster",
+        "SETs/s",
+        "pipeline_set",
+        _STANDARD,
+        None,
+        notes=(
+            "each pipeline (transaction=False) SETs bench:set:0 … bench:set:99, keys in many "
+            "slots on all three primaries (no hash tags, see Keys): every client splits it "
+            "into one batch per primary"
+        ),
+        topology="cluster",
+    ),
+)
+
+
+def select(spec: str, topology: Topology = "standalone") -> list[Scenario]:
+    """The scenarios of ``topology`` named by ``spec``: comma-separated keys (``e-pure``,
+    ``a-cluster``) or groups (``e``; on a cluster ``a`` selects ``a-cluster``).
 
     Raises:
-        ValueError: A name matches no scenario.
+        ValueError: A name matches no scenario of that topology.
     """
+    available = [s for s in (*SCENARIOS, *CLUSTER_SCENARIOS) if s.topology == topology]
     wanted = [name.strip() for name in spec.split(",") if name.strip()]
-    known = {scenario.key for scenario in SCENARIOS} | {scenario.group for scenario in SCENARIOS}
+    known = {s.key for s in available} | {s.group for s in available}
     unknown = [name for name in wanted if name not in known]
     if unknown:
         raise ValueError(
-            f"unknown scenario(s) {', '.join(unknown)}; choose from {', '.join(sorted(known))}"
+            f"unknown {topology} scenario(s) {', '.join(unknown)}; "
+            f"choose from {', '.join(sorted(known))}"
         )
-    return [s for s in SCENARIOS if s.key in wanted or s.group in wanted]
+    return [s for s in available if s.key in wanted or s.group in wanted]
 
 
 def prepare(node: Node) -> None:
@@ -151,3 +216,96 @@ def prepare(node: Node) -> None:
     length = node.execute("LLEN", LIST_KEY)
     if length != LIST_LEN:
         raise RuntimeError(f"{LIST_KEY!r} has {length!r} items, expected {LIST_LEN}")
+
+
+def _slot_owners(admin: AdminClient) -> dict[int, int]:
+    """Slot -> the port of the primary serving it, from ``CLUSTER SLOTS``."""
+    owners: dict[int, int] = {}
+    reply = admin.execute("CLUSTER", "SLOTS")
+    if not isinstance(reply, list):
+        raise RuntimeError(f"CLUSTER SLOTS answered {reply!r}")
+    for entry in reply:  # [start, end, [host, port, id, ...], replicas...]
+        if not isinstance(entry, list) or not isinstance(entry[2], list):
+            raise RuntimeError(f"unexpected CLUSTER SLOTS entry {entry!r}")
+        start, end, port = entry[0], entry[1], entry[2][1]
+        if not (isinstance(start, int) and isinstance(end, int) and isinstance(port, int)):
+            raise RuntimeError(f"unexpected CLUSTER SLOTS entry {entry!r}")
+        owners.update(dict.fromkeys(range(start, end + 1), port))
+    return owners
+
+
+def _slot(admin: AdminClient, key: bytes) -> int:
+    reply = admin.execute("CLUSTER", "KEYSLOT", key)
+    if not isinstance(reply, int):
+        raise RuntimeError(f"CLUSTER KEYSLOT answered {reply!r}")
+    return reply
+
+
+def _spread(name: str, keys: Sequence[bytes], slots: Sequence[int], ports: Sequence[int]) -> str:
+    """One line: how ``keys`` fall on the primaries (``ports``: each key's primary)."""
+    counts = {port: ports.count(port) for port in sorted(set(ports))}
+    shown = ", ".join(f"{count} on :{port}" for port, count in counts.items())
+    first, last = keys[0].decode(), keys[-1].decode()
+    return (
+        f"{name}: {first} … {last}, {len(keys)} keys in {len(set(slots))} slots; "
+        f"per primary: {shown}"
+    )
+
+
+def prepare_cluster(cluster: Cluster) -> list[str]:
+    """Write the GET keys, each on its primary, and check both key sets reach every primary.
+
+    The slots come from the server (``CLUSTER KEYSLOT``), not from a client under test.
+
+    Returns:
+        One line per key set, saying how its keys spread over the primaries.
+
+    Raises:
+        RuntimeError: A key set misses a primary (its scenario would not exercise the whole
+            cluster), or a write failed.
+    """
+    primaries = {node.port: node for node in cluster.primaries}
+    lines = []
+    with cluster.primaries[0].admin() as admin:
+        owners = _slot_owners(admin)
+        placed: dict[str, list[int]] = {}
+        for name, keys in (("GET keys", CLUSTER_GET_KEYS), ("pipeline keys", PIPELINE_KEYS)):
+            slots = [_slot(admin, key) for key in keys]
+            ports = placed[name] = [owners[slot] for slot in slots]
+            missing = set(primaries) - set(ports)
+            if missing:
+                raise RuntimeError(f"the {name} reach none of the slots of {sorted(missing)}")
+            lines.append(_spread(name, keys, slots, ports))
+    for port, node in primaries.items():
+        with node.admin() as admin:
+            for key, owner in zip(CLUSTER_GET_KEYS, placed["GET keys"], strict=True):
+                if owner != port:
+                    continue
+                try:
+                    admin.execute("SET", key, VALUE)
+                except AdminError as exc:  # e.g. MOVED: the slot map changed meanwhile
+                    raise RuntimeError(f"SET {key!r} on :{port} failed: {exc}") from exc
+    return lines
+
+
+def start(provider: ServerProvider, topology: Topology) -> tuple[Servers, list[str]]:
+    """Start ``topology`` (a cluster: 3 primaries, one replica each) and write the data.
+
+    Prints where the servers listen. Returns their addresses (a cluster's: every node, as
+    startup nodes) and, on a cluster, how the keys spread (see :func:`prepare_cluster`).
+    """
+    if topology == "standalone":
+        node = provider.start_standalone().node
+        print(f"{'listening':<22} {node.host}:{node.port} (pid {node.pid})")
+        prepare(node)
+        return Servers("standalone", (Endpoint(node.host, node.port),)), []
+    # Returns once every node agrees on the slot map and every replica's link is up.
+    cluster = provider.start_cluster(primaries=3, replicas_per_primary=1)
+    for node in cluster.nodes:
+        role = "primary" if node in cluster.primaries else "replica"
+        print(f"{'listening':<22} {node.host}:{node.port} {role} (pid {node.pid})")
+    keys = prepare_cluster(cluster)
+    for line in keys:
+        print(f"{'keys':<22} {line}")
+    nodes = tuple(Endpoint(host, port) for host, port in cluster.startup_nodes)
+    return Servers("cluster", nodes), keys

@@ -1,8 +1,9 @@
 """One benchmark worker: a single client variant, measuring on request.
 
-Started by ``run.py`` (``python tools/bench/worker.py --variant NAME --host H --port P``), it
-opens its client, prints ``{"ready": ..., "backend": ...}`` and then answers one JSON line per
-request line on stdin::
+Started by ``run.py`` (``python tools/bench/worker.py --variant NAME --topology T --node H:P
+[--node H:P ...]``: the server, or a cluster's startup nodes), it opens its client (the
+library's cluster client for ``--topology cluster``), prints ``{"ready": ..., "backend":
+...}`` and then answers one JSON line per request line on stdin::
 
     {"function": "get_sequential", "seconds": 2.0, "warmup": 0.3, "max_ops": 1000000}
     -> {"ops": 9876, "seconds": 2.0003}        (or {"error": "..."})
@@ -30,7 +31,7 @@ import json
 from time import perf_counter
 from typing import IO, TYPE_CHECKING, Any
 
-from tools.bench.common import Budget, Endpoint
+from tools.bench.common import LIBRARY_ATTRIBUTES, TOPOLOGIES, Budget, Endpoint, Servers
 from tools.bench.variants import VARIANTS, install_source_only
 
 if TYPE_CHECKING:
@@ -56,9 +57,9 @@ async def _measure(library: Library[Any], client: Any, request: dict[str, Any]) 
     return {"ops": ops, "seconds": perf_counter() - start}
 
 
-async def _serve(variant: Variant, library: Library[Any], endpoint: Endpoint, out: IO[str]) -> int:
+async def _serve(variant: Variant, library: Library[Any], servers: Servers, out: IO[str]) -> int:
     loop = asyncio.get_running_loop()
-    async with library.open(endpoint, variant.flavor) as client:
+    async with library.open(servers, variant.flavor) as client:
         _send(out, {"ready": True, "backend": library.describe(client)})
         while True:
             line = await loop.run_in_executor(None, sys.stdin.readline)
@@ -75,17 +76,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one worker; returns the exit status."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--variant", required=True, choices=sorted(VARIANTS))
-    parser.add_argument("--host", required=True)
-    parser.add_argument("--port", required=True, type=int)
+    parser.add_argument("--topology", default="standalone", choices=TOPOLOGIES)
+    parser.add_argument(
+        "--node",
+        required=True,
+        action="append",
+        type=Endpoint.parse,
+        help="host:port of the server (repeat for a cluster's startup nodes)",
+    )
     args = parser.parse_args(argv)
     variant = VARIANTS[args.variant]
+    servers = Servers(args.topology, tuple(args.node))
     out = sys.stdout
     sys.stdout = sys.stderr  # the protocol owns stdout; stray prints go to stderr
     try:
         if variant.source_only is not None:
             install_source_only(variant.source_only)
-        library: Library[Any] = importlib.import_module(variant.module).LIBRARY
-        return asyncio.run(_serve(variant, library, Endpoint(args.host, args.port), out))
+        module = importlib.import_module(variant.module)
+        library: Library[Any] = getattr(module, LIBRARY_ATTRIBUTES[servers.topology])
+        return asyncio.run(_serve(variant, library, servers, out))
     except Exception as exc:
         _send(out, {"error": f"{type(exc).__name__}: {exc}"})
         return 1

@@ -14,7 +14,7 @@ from typing import IO, TYPE_CHECKING, Any
 from tools.bench.common import BenchError
 
 if TYPE_CHECKING:
-    from tools.bench.common import Endpoint
+    from tools.bench.common import Servers
     from tools.bench.variants import Variant
 
 _WORKER = Path(__file__).resolve().with_name("worker.py")
@@ -40,11 +40,13 @@ class Worker:
     then closes the worker (end of stdin); a worker whose parent died sees end of stdin too.
     """
 
-    def __init__(self, variant: Variant, endpoint: Endpoint) -> None:
+    def __init__(self, variant: Variant, servers: Servers) -> None:
         self.variant = variant
         self.backend = "?"
         argv = [sys.executable, str(_WORKER), "--variant", variant.name]
-        argv += ["--host", endpoint.host, "--port", str(endpoint.port)]
+        argv += ["--topology", servers.topology]
+        for node in servers.nodes:
+            argv += ["--node", str(node)]
         self._process = subprocess.Popen(
             argv,
             stdin=subprocess.PIPE,
