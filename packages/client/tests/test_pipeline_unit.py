@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import keywire
 from keywire.commands._callbacks import to_ok
-from keywire.pipeline import PipelineResult, _finish, _pack_queue, _Queued
+from keywire.pipeline import PipelineResult, _finish, _Queued, pack_lines
 from keywire_resp import pack_commands
 
 
@@ -34,11 +34,11 @@ def _queue(commands: list[tuple[Any, ...]]) -> list[_Queued]:
 
 
 @given(st.lists(st.lists(_ARGS, min_size=1, max_size=8).map(tuple), min_size=1, max_size=10))
-def test_pack_queue_matches_pack_commands(commands: list[tuple[Any, ...]]) -> None:
-    assert _pack_queue(_queue(commands)) == pack_commands(commands)
+def test_pack_lines_matches_pack_commands(commands: list[tuple[Any, ...]]) -> None:
+    assert pack_lines(commands) == pack_commands(commands)
 
 
-def test_pack_queue_short_commands() -> None:
+def test_pack_lines_short_commands() -> None:
     commands: list[tuple[Any, ...]] = [
         (b"SET", "k", b"v"),
         (b"SET", b"k", "välue"),
@@ -53,18 +53,18 @@ def test_pack_queue_short_commands() -> None:
         (b"PING",),
         (b"SET", "k", "v", b"NX"),
     ]
-    assert _pack_queue(_queue(commands)) == pack_commands(commands)
+    assert pack_lines(commands) == pack_commands(commands)
 
 
-def test_pack_queue_errors_name_the_argument() -> None:
+def test_pack_lines_errors_name_the_argument() -> None:
     with pytest.raises(TypeError, match="argument 2"):
-        _pack_queue(_queue([(b"GET", "k"), (b"SET", "k", True)]))
+        pack_lines([(b"GET", "k"), (b"SET", "k", True)])
     with pytest.raises(TypeError, match="argument 1"):
-        _pack_queue(_queue([(b"GET", None)]))
+        pack_lines([(b"GET", None)])
     with pytest.raises(ValueError, match="argument 1 is NaN"):
-        _pack_queue(_queue([(b"INCRBYFLOAT", float("nan"))]))
+        pack_lines([(b"INCRBYFLOAT", float("nan"))])
     with pytest.raises(TypeError, match="unsupported type"):
-        _pack_queue(_queue([(b"SET", "k", object())]))
+        pack_lines([(b"SET", "k", object())])
 
 
 def test_finish_applies_callbacks_and_keeps_errors_in_place() -> None:

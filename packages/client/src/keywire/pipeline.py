@@ -28,7 +28,7 @@ Optimistic locking (see also :meth:`keywire.Redis.transaction`)::
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Generator
+from collections.abc import Awaitable, Callable, Generator, Iterable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from keywire.client import command_name, state_command
@@ -250,7 +250,7 @@ class Pipeline(CommandMixins[AnyStr]):
         if client._cache is not None:
             for args, _, _ in queue:
                 client._invalidate_written(args)
-        data = _pack_queue(queue)
+        data = pack_lines([args for args, _, _ in queue])
         pool = client.connection_pool
         conn = pool.shared
         if conn is None or conn._error is not None:
@@ -319,8 +319,9 @@ _PACK_2 = b"*2\r\n$%d\r\n%b\r\n$%d\r\n%b\r\n"
 _PACK_3 = b"*3\r\n$%d\r\n%b\r\n$%d\r\n%b\r\n$%d\r\n%b\r\n"
 
 
-def _pack_queue(queue: list[_Queued]) -> bytes:
-    """Encode every queued command in one pass; the same bytes as ``pack_commands``.
+def pack_lines(commands: Iterable[tuple[Any, ...]]) -> bytes:
+    """Encode command lines in one pass; the same bytes as ``pack_commands`` (used by the
+    standalone and the cluster pipelines).
 
     Commands of two or three ``bytes`` / ``str`` / ``int`` arguments (GET, SET, INCR, ...) are
     formatted in one step; the others argument by argument, where anything but ``bytes``,
@@ -329,7 +330,7 @@ def _pack_queue(queue: list[_Queued]) -> bytes:
     """
     parts: list[bytes] = []
     append = parts.append
-    for args, _, _ in queue:
+    for args in commands:
         size = len(args)
         if size == 3:
             name, key, value = args

@@ -28,12 +28,12 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from keywire.client import command_name, state_command
 from keywire.cluster._errors import ClusterCrossSlotError, ClusterError, TooManyRedirectsError
 from keywire.cluster._router import backoff, retry_safe
-from keywire.cluster._routing import SLOT, NodeReplies, plan_command, resolve_info
+from keywire.cluster._routing import SINGLE_KEY, SLOT, NodeReplies, plan_command, resolve_info
 from keywire.cluster._slots import Address, Moved, key_slot
 from keywire.commands import AnyStr, CommandMixins
 from keywire.exceptions import (
@@ -51,7 +51,7 @@ from keywire.exceptions import (
     WatchError,
     from_reply_error,
 )
-from keywire.pipeline import PipelineResult
+from keywire.pipeline import PipelineResult, pack_lines
 from keywire_resp import ReplyError, pack_command, pack_commands
 
 if TYPE_CHECKING:
@@ -69,6 +69,10 @@ _REFUSED = (MovedError, AskError, TryAgainError, ClusterDownError, LoadingError,
 _NOT_SENT = (ConnectionError, ConnectTimeoutError)
 # Replies meaning "not run here, nothing was executed" inside MULTI or to EXEC itself.
 _REDIRECTED = (MovedError, AskError, TryAgainError, ClusterDownError)
+
+
+_PLAIN_KEYS: Final = frozenset({str, bytes})
+"""Key types the fast path hashes directly (others go through the full plan, which checks them)."""
 
 
 def _keys_slot(args: tuple[Any, ...]) -> int | None:
@@ -286,23 +290,31 @@ class ClusterPipeline(CommandMixins[AnyStr]):
         command_slots: dict[int, int] = {}
         others: list[int] = []
         readonly: dict[int, bool] = {}
+        single_key = SINGLE_KEY
+        plain_keys = _PLAIN_KEYS
         for index, (args, _, _) in enumerate(queue):
             client._invalidate_written(args)
-            try:
-                plan = plan_command(args, split=client.non_atomic_cross_slot)
-            except ClusterCrossSlotError as exc:
-                replies[index] = exc
-                continue
-            if plan.kind != SLOT:
-                others.append(index)
-                continue
+            # The common case first, without a Plan: one key, at argument 1 (SET, GET, ...).
+            is_read = single_key.get(args[0]) if len(args) > 1 else None
+            if is_read is not None and type(args[1]) in plain_keys:
+                slot = key_slot(args[1])
+            else:
+                try:
+                    plan = plan_command(args, split=client.non_atomic_cross_slot)
+                except ClusterCrossSlotError as exc:
+                    replies[index] = exc
+                    continue
+                if plan.kind != SLOT:
+                    others.append(index)
+                    continue
+                slot, is_read = plan.slot, plan.readonly
             node = (
-                slots.replica_for(plan.slot, time.monotonic())
-                if plan.readonly and router.read_from_replicas
-                else slots.primary_for(plan.slot)
+                slots.replica_for(slot, time.monotonic())
+                if is_read and router.read_from_replicas
+                else slots.primary_for(slot)
             )
-            command_slots[index] = plan.slot
-            readonly[index] = plan.readonly
+            command_slots[index] = slot
+            readonly[index] = is_read
             if node is None:
                 others.append(index)
             else:
@@ -314,7 +326,7 @@ class ClusterPipeline(CommandMixins[AnyStr]):
         async def run_group(node: Address, indexes: list[int]) -> None:
             try:
                 conn = await router.shared(node)
-                batch = conn.send_batch(pack_commands([queue[i][0] for i in indexes]), len(indexes))
+                batch = conn.send_batch(pack_lines([queue[i][0] for i in indexes]), len(indexes))
             except _NOT_SENT:
                 again.extend(indexes)  # nothing was written
                 return
