@@ -47,18 +47,6 @@ async def cluster(
         yield client
 
 
-def primary_of(cluster_topology: Cluster, key: str) -> Any:
-    """The harness node serving ``key`` (asked with raw commands, not through our client)."""
-    slot = key_slot(key)
-    reply: Any = cluster_topology.nodes[0].execute("CLUSTER", "SLOTS")
-    for entry in reply:
-        start, end, primary = entry[0], entry[1], entry[2]
-        if start <= slot <= end:
-            port = primary[1]
-            return next(n for n in cluster_topology.nodes if n.port == port)
-    raise AssertionError(f"slot {slot} not served")
-
-
 # -- basics -------------------------------------------------------------------------------------
 
 
@@ -72,7 +60,8 @@ async def test_commands_reach_the_right_primary(
     for key in SPREAD:
         assert await cluster.get(key) == key.encode()
         # The value is on the node that serves the key, as the server sees it.
-        assert primary_of(keywire_clean_cluster, key).execute("GET", key) == key.encode()
+        owner = keywire_clean_cluster.slot_owner(key_slot(key))
+        assert owner.execute("GET", key) == key.encode()
     assert await cluster.get("missing") is None
     assert await cluster.incr("counter") == 1
     assert await cluster.hset("h", {"f": "v"}) == 1

@@ -1,12 +1,16 @@
-"""Replica reads, node failures and failovers against the harness cluster."""
+"""Replica reads, node failures and failovers against the harness cluster.
+
+The harness cluster does the failovers and kills (``fail_over``, ``kill_node``, each waiting
+until every node agrees); the ``keywire_clean_cluster`` fixture puts it back as formed (nodes
+running, formed primaries serving) before each test.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import random
 import time
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import pytest
 
@@ -20,82 +24,12 @@ if TYPE_CHECKING:
 pytestmark = [pytest.mark.integration, pytest.mark.cluster, pytest.mark.asyncio]
 
 
-def text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
-
-
 def get_calls(node: Node) -> int:
-    """How many GETs ``node`` has served (INFO commandstats)."""
-    for line in text(node.execute("INFO", "commandstats")).splitlines():
-        if line.startswith("cmdstat_get:"):
-            fields = dict(item.split("=") for item in line.split(":", 1)[1].split(","))
-            return int(fields["calls"])
-    return 0
-
-
-def owner(topology: Cluster, key: str) -> Node:
-    slot = key_slot(key)
-    reply: Any = topology.nodes[0].execute("CLUSTER", "SLOTS")
-    for entry in reply:
-        if entry[0] <= slot <= entry[1]:
-            return next(n for n in topology.nodes if n.port == int(entry[2][1]))
-    raise AssertionError(f"slot {slot} is not served")
-
-
-def wait_role(node: Node, role: str, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while node.role() != role:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{node} did not become {role}")
-        time.sleep(0.05)
-
-
-def promote(node: Node, timeout: float = 60.0) -> None:
-    """Make the replica ``node`` its shard's primary with CLUSTER FAILOVER (graceful).
-
-    A manual failover is dropped by the server when the replica has not caught up within 5 s
-    (for instance while it is still syncing after a restart), so it is asked again until it
-    takes effect.
-    """
-    # Imported here: the module is collected (then deselected) where the harness is absent.
-    from keywire_conformance.servers import AdminError
-
-    deadline = time.monotonic() + timeout
-    while True:
-        if node.role() == "master":
-            return
-        info = parse_info(text(node.execute("INFO", "replication")))
-        if info.get("master_link_status") == "up":
-            with contextlib.suppress(AdminError):
-                node.execute("CLUSTER", "FAILOVER")
-            settle = min(deadline, time.monotonic() + 7)
-            while time.monotonic() < settle:
-                if node.role() == "master":
-                    return
-                time.sleep(0.05)
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{node} could not be promoted (replication: {info})")
-        time.sleep(0.1)
-
-
-def parse_info(raw: str) -> dict[str, str]:
-    return dict(line.split(":", 1) for line in raw.splitlines() if ":" in line)
-
-
-def wait_cluster_agrees(topology: Cluster, slot: int, port: int, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        views = set()
-        for node in topology.nodes:
-            if not node.running:
-                continue
-            reply: Any = node.execute("CLUSTER", "SLOTS")
-            views |= {int(e[2][1]) for e in reply if e[0] <= slot <= e[1]}
-        if views == {port}:
-            return
-        if time.monotonic() > deadline:
-            raise AssertionError(f"nodes disagree on slot {slot}: {views}")
-        time.sleep(0.05)
+    """How many GETs ``node`` has served (``INFO commandstats``)."""
+    stats = node.info("commandstats").get("cmdstat_get")
+    if stats is None:
+        return 0
+    return int(dict(item.split("=") for item in stats.split(","))["calls"])
 
 
 async def wait_replicated(cluster: RedisCluster[bytes]) -> None:
@@ -125,7 +59,7 @@ async def test_reads_go_to_replicas(
         assert cluster.read_from_replicas
         assert await cluster.set("foo", "v")
         await wait_replicated(cluster)
-        primary = owner(topology, "foo")
+        primary = topology.slot_owner(key_slot("foo"))
         [replica] = topology.replicas_of(primary)
         primary_before, replica_before = get_calls(primary), get_calls(replica)
         for _ in range(20):
@@ -146,26 +80,25 @@ async def test_reads_go_to_replicas(
 async def test_replica_down_falls_back_to_the_primary(keywire_clean_cluster: Cluster) -> None:
     topology = keywire_clean_cluster
     host, port = topology.startup_nodes[0]
-    primary = owner(topology, "foo")
+    primary = topology.slot_owner(key_slot("foo"))
     [replica] = topology.replicas_of(primary)
     async with RedisCluster(host, port, read_from_replicas=True, read_timeout=5) as cluster:
         assert await cluster.set("foo", "v")
         await wait_replicated(cluster)
         assert await cluster.get("foo") == b"v"  # from the replica
-        try:
-            await asyncio.to_thread(replica.kill)
-            primary_before = get_calls(primary)
-            # No error: reads go to the primary while the replica is down.
-            for _ in range(10):
-                assert await cluster.get("foo") == b"v"
-            assert get_calls(primary) == primary_before + 10
-            assert cluster.slot_map.is_down(replica.address, time.monotonic())
-            # Concurrent reads in flight when it dies are retried on the primary too.
-            assert await asyncio.gather(*(cluster.get("foo") for _ in range(50))) == [b"v"] * 50
-        finally:
-            await asyncio.to_thread(replica.restart)
-            await asyncio.to_thread(topology.wait_healthy, 20)
-        # Back up: the probe notices, and reads return to the replica.
+        await asyncio.to_thread(topology.kill_node, replica)
+        primary_before = get_calls(primary)
+        # No error: reads go to the primary while the replica is down.
+        for _ in range(10):
+            assert await cluster.get("foo") == b"v"
+        assert get_calls(primary) == primary_before + 10
+        assert cluster.slot_map.is_down(replica.address, time.monotonic())
+        # Concurrent reads in flight when it dies are retried on the primary too.
+        assert await asyncio.gather(*(cluster.get("foo") for _ in range(50))) == [b"v"] * 50
+        # Back up (a restart keeps the data: restore() would flush it): the probe notices, and
+        # reads return to the replica.
+        await asyncio.to_thread(replica.restart)
+        await asyncio.to_thread(topology.wait_settled)
         deadline = time.monotonic() + 10
         while cluster.slot_map.is_down(replica.address, time.monotonic()):
             assert time.monotonic() < deadline, "the replica was never marked up again"
@@ -216,16 +149,16 @@ async def check_all_read_back(cluster: RedisCluster[bytes], acknowledged: dict[s
 async def test_manual_failover_loses_no_acknowledged_write(keywire_clean_cluster: Cluster) -> None:
     topology = keywire_clean_cluster
     host, port = topology.startup_nodes[0]
-    primary = owner(topology, "w:0:0")
+    slot = key_slot("w:0:0")
+    primary = topology.slot_owner(slot)
     [replica] = topology.replicas_of(primary)
-    slot = next(s for s in range(16384) if owner_port_of(topology, s) == primary.port)
     async with RedisCluster(host, port, read_timeout=10) as cluster:
         stop = asyncio.Event()
         workload = asyncio.ensure_future(run_workload(cluster, stop))
         try:
             await asyncio.sleep(0.2)
-            await asyncio.to_thread(promote, replica)
-            await asyncio.to_thread(wait_cluster_agrees, topology, slot, replica.port)
+            # Returns once every node sees the replica serving the primary's slots.
+            await asyncio.to_thread(topology.fail_over, replica)
             await asyncio.sleep(0.2)
         finally:
             stop.set()
@@ -235,32 +168,25 @@ async def test_manual_failover_loses_no_acknowledged_write(keywire_clean_cluster
         assert len(acknowledged) >= 10_000
         assert cluster.slot_map.primary_for(slot) == replica.address
         await check_all_read_back(cluster, acknowledged)
-        # Fail back, so the harness' roles hold for the next tests.
-        await asyncio.to_thread(wait_role, primary, "slave")
-        await asyncio.to_thread(promote, primary)
-        await asyncio.to_thread(wait_cluster_agrees, topology, slot, primary.port)
+        # Fail back: no write is lost that way either.
+        await asyncio.to_thread(topology.fail_over, primary)
         await check_all_read_back(cluster, acknowledged)
-
-
-def owner_port_of(topology: Cluster, slot: int) -> int:
-    reply: Any = topology.nodes[0].execute("CLUSTER", "SLOTS")
-    return next(int(e[2][1]) for e in reply if e[0] <= slot <= e[1])
 
 
 @pytest.mark.slow
 async def test_primary_killed_replica_takes_over(keywire_clean_cluster: Cluster) -> None:
     topology = keywire_clean_cluster
     host, port = topology.startup_nodes[0]
-    primary = owner(topology, "foo")
-    [replica] = topology.replicas_of(primary)
     slot = key_slot("foo")
+    primary = topology.slot_owner(slot)
+    [replica] = topology.replicas_of(primary)
     async with RedisCluster(host, port, read_timeout=10, max_retries=30) as cluster:
         stop = asyncio.Event()
         workload = asyncio.ensure_future(run_workload(cluster, stop))
         try:
             await asyncio.sleep(0.2)
-            await asyncio.to_thread(primary.kill)
-            await asyncio.to_thread(wait_role, replica, "master", 30)
+            # SIGKILL, then wait until the replica serves the slots and every node agrees.
+            assert await asyncio.to_thread(topology.kill_node, primary) is replica
             await asyncio.sleep(0.5)
         finally:
             stop.set()
@@ -272,10 +198,9 @@ async def test_primary_killed_replica_takes_over(keywire_clean_cluster: Cluster)
         assert await cluster.set("foo", "after")
         assert cluster.slot_map.primary_for(slot) == replica.address
         await check_all_read_back(cluster, acknowledged)
-        # Bring the old primary back (as a replica) and fail back to it.
+        # Bring the old primary back (it rejoins as a replica once gossip tells it it was
+        # replaced: wait for that) and fail back to it: no write is lost that way either.
         await asyncio.to_thread(primary.restart)
-        await asyncio.to_thread(topology.wait_healthy, 30)
-        await asyncio.to_thread(wait_role, primary, "slave")
-        await asyncio.to_thread(promote, primary)
-        await asyncio.to_thread(wait_cluster_agrees, topology, slot, primary.port)
+        await asyncio.to_thread(topology.wait_settled)
+        await asyncio.to_thread(topology.fail_over, primary)
         await check_all_read_back(cluster, acknowledged)

@@ -1,10 +1,14 @@
 """MOVED and ASK against real servers: a stale slot map, and live slot migrations
-(``CLUSTER SETSLOT ... MIGRATING / IMPORTING`` + ``MIGRATE``) while the client works."""
+(``CLUSTER SETSLOT ... MIGRATING / IMPORTING`` + ``MIGRATE``) while the client works.
+
+The harness cluster moves the slots (``begin_migration``, ``finish_migration``,
+``migrate_slot``, each waiting until every node agrees); the ``keywire_clean_cluster`` fixture
+puts it back as formed before each test, so no test restores what it moved.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import random
 import time
 from typing import TYPE_CHECKING, Any
@@ -17,7 +21,7 @@ from keywire import RedisCluster
 from keywire.cluster import Refresh, SlotRange, key_slot
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterator
+    from collections.abc import AsyncIterator
 
     from keywire.pubsub import PubSubMessage
     from keywire_conformance.servers import Cluster, Node
@@ -25,92 +29,21 @@ if TYPE_CHECKING:
 pytestmark = [pytest.mark.integration, pytest.mark.cluster, pytest.mark.asyncio]
 
 
-# -- harness helpers (raw admin commands, not our client) ---------------------------------------
-
-
-def text(value: Any) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
-
-
-def node_id(node: Node) -> str:
-    return text(node.execute("CLUSTER", "MYID"))
-
-
-def owner_port(node: Node, slot: int) -> int | None:
-    """The port of the primary serving ``slot`` in ``node``'s view."""
-    reply: Any = node.execute("CLUSTER", "SLOTS")
-    for entry in reply:
-        if entry[0] <= slot <= entry[1]:
-            return int(entry[2][1])
-    return None
-
-
-def primary_of(topology: Cluster, slot: int) -> Node:
-    port = owner_port(topology.nodes[0], slot)
-    return next(n for n in topology.nodes if n.port == port)
-
-
-def wait_owner(topology: Cluster, slot: int, owner: Node, timeout: float = 15.0) -> None:
-    """Until every node sees ``owner`` serving ``slot``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        views = {n.port: owner_port(n, slot) for n in topology.nodes if n.running}
-        if all(port == owner.port for port in views.values()):
-            return
-        if time.monotonic() > deadline:
-            raise AssertionError(f"slot {slot}: nodes disagree on its owner: {views}")
-        time.sleep(0.05)
-
-
-def begin_migration(source: Node, target: Node, slot: int) -> None:
-    target.execute("CLUSTER", "SETSLOT", slot, "IMPORTING", node_id(source))
-    source.execute("CLUSTER", "SETSLOT", slot, "MIGRATING", node_id(target))
-
-
-def migrate_keys(source: Node, target: Node, slot: int, batch: int = 50) -> int:
-    moved = 0
-    while True:
-        keys: Any = source.execute("CLUSTER", "GETKEYSINSLOT", slot, batch)
-        if not keys:
-            return moved
-        source.execute("MIGRATE", target.host, target.port, "", 0, 5000, "KEYS", *keys)
-        moved += len(keys)
-
-
-def finish_migration(topology: Cluster, source: Node, target: Node, slot: int) -> None:
-    migrate_keys(source, target, slot)
-    others = [p for p in topology.nodes if p not in (source, target) and p.role() == "master"]
-    for node in (target, source, *others):
-        node.execute("CLUSTER", "SETSLOT", slot, "NODE", node_id(target))
-    wait_owner(topology, slot, target)
-
-
-def restore_slot(topology: Cluster, slot: int, owner: Node) -> None:
-    """Put ``slot`` back on ``owner`` whatever state a test left it in (its keys are dropped).
-
-    The move goes through IMPORTING on ``owner`` so that taking the slot bumps its config
-    epoch; without that, nodes that saw the newer owner keep believing it (Redis 6.2).
-    """
-    primaries = [n for n in topology.nodes if n.running and n.role() == "master"]
-    for node in primaries:
-        node.execute("CLUSTER", "SETSLOT", slot, "STABLE")
-        node.execute("FLUSHALL")
-    current_port = owner_port(owner, slot)
-    current = next((n for n in primaries if n.port == current_port), None)
-    if current is not None and current is not owner:
-        begin_migration(current, owner, slot)
-    for node in [owner, *(p for p in primaries if p is not owner)]:
-        node.execute("CLUSTER", "SETSLOT", slot, "NODE", node_id(owner))
-    wait_owner(topology, slot, owner)
-
-
-@contextlib.contextmanager
-def slot_restored(topology: Cluster, slot: int) -> Iterator[Node]:
-    owner = primary_of(topology, slot)
-    try:
-        yield owner
-    finally:
-        restore_slot(topology, slot, owner)
+def migrate_in_rounds(
+    topology: Cluster, slot: int, target: Node, *, rounds: int = 20, batch: int = 20
+) -> None:
+    """Move ``slot`` to ``target`` as a live resharding does while writers keep adding keys:
+    open the migration, ``rounds`` times move every key the slot holds in ``MIGRATE`` calls of
+    ``batch`` keys and pause, then hand the slot over (which moves the keys left)."""
+    source = topology.begin_migration(slot, target, move_keys=False)
+    for _ in range(rounds):
+        while True:
+            keys: Any = source.execute("CLUSTER", "GETKEYSINSLOT", slot, batch)
+            if not keys:
+                break
+            source.execute("MIGRATE", target.host, target.port, "", 0, 5000, "KEYS", *keys)
+        time.sleep(0.01)
+    topology.finish_migration(slot)
 
 
 @pytest_asyncio.fixture(params=[3, 2], ids=["resp3", "resp2"])
@@ -176,53 +109,53 @@ async def test_ask_during_migration_then_moved(
 ) -> None:
     topology = keywire_clean_cluster
     slot = key_slot("foo")
-    with slot_restored(topology, slot) as source:
-        target = next(p for p in topology.primaries if p is not source)
-        assert cluster.node_for_key("foo") == source.address
-        await cluster.set("foo", "stays")
-        await cluster.set("{foo}leaves", "moved")
-        begin_migration(source, target, slot)
-        source.execute("MIGRATE", target.host, target.port, "{foo}leaves", 0, 5000)
+    source = topology.slot_owner(slot)
+    target = topology.next_primary(source)
+    assert cluster.node_for_key("foo") == source.address
+    await cluster.set("foo", "stays")
+    await cluster.set("{foo}leaves", "moved")
+    topology.begin_migration(slot, target, move_keys=False)
+    source.execute("MIGRATE", target.host, target.port, "{foo}leaves", 0, 5000)
 
-        # Present on the source: served there. Gone: ASK, then ASKING + the command on the target.
-        assert await cluster.get("foo") == b"stays"
-        assert await cluster.get("{foo}leaves") == b"moved"
-        assert await cluster.set("{foo}new", "created")  # a new key goes to the target
-        with target.admin() as admin:
-            admin.execute("ASKING")
-            assert admin.execute("GET", "{foo}new") == b"created"
-        assert cluster.slot_map.primary_for(slot) == source.address  # ASK changes no map
+    # Present on the source: served there. Gone: ASK, then ASKING + the command on the target.
+    assert await cluster.get("foo") == b"stays"
+    assert await cluster.get("{foo}leaves") == b"moved"
+    assert await cluster.set("{foo}new", "created")  # a new key goes to the target
+    with target.admin() as admin:
+        admin.execute("ASKING")
+        assert admin.execute("GET", "{foo}new") == b"created"
+    assert cluster.slot_map.primary_for(slot) == source.address  # ASK changes no map
 
-        # Multi-key on keys split between the nodes: TRYAGAIN, retried, then a clear error.
-        limited: RedisCluster[bytes] = RedisCluster(*source.address, max_retries=2)
-        async with limited:
-            with pytest.raises(keywire.TryAgainError) as caught:
-                await limited.mget(["foo", "{foo}leaves"])
-            assert "gave up after 3 attempts" in "".join(caught.value.__notes__)
+    # Multi-key on keys split between the nodes: TRYAGAIN, retried, then a clear error.
+    limited: RedisCluster[bytes] = RedisCluster(*source.address, max_retries=2)
+    async with limited:
+        with pytest.raises(keywire.TryAgainError) as caught:
+            await limited.mget(["foo", "{foo}leaves"])
+        assert "gave up after 3 attempts" in "".join(caught.value.__notes__)
 
-        # Inside a pipeline and a transaction.
-        async with cluster.pipeline() as pipe:
-            pipe.get("{foo}leaves")
-            pipe.get("foo")
-            pipe.set("{foo}piped", 1)
-            pipe.get("bar")
-            assert await pipe.execute() == [b"moved", b"stays", True, None]
-        async with cluster.pipeline(transaction=True) as pipe:
-            pipe.set("{foo}tx", 5)  # missing on the source: ASK, so ASKING MULTI ... EXEC
-            pipe.incr("{foo}tx")
-            assert await pipe.execute() == [True, 6]
+    # Inside a pipeline and a transaction.
+    async with cluster.pipeline() as pipe:
+        pipe.get("{foo}leaves")
+        pipe.get("foo")
+        pipe.set("{foo}piped", 1)
+        pipe.get("bar")
+        assert await pipe.execute() == [b"moved", b"stays", True, None]
+    async with cluster.pipeline(transaction=True) as pipe:
+        pipe.set("{foo}tx", 5)  # missing on the source: ASK, so ASKING MULTI ... EXEC
+        pipe.incr("{foo}tx")
+        assert await pipe.execute() == [True, 6]
 
-        finish_migration(topology, source, target, slot)
-        # The map is stale now: MOVED patches it.
-        assert await cluster.get("foo") == b"stays"
-        assert cluster.slot_map.primary_for(slot) == target.address
-        assert await cluster.mget(["foo", "{foo}leaves", "{foo}new", "{foo}piped", "{foo}tx"]) == [
-            b"stays",
-            b"moved",
-            b"created",
-            b"1",
-            b"6",
-        ]
+    topology.finish_migration(slot)
+    # The map is stale now: MOVED patches it.
+    assert await cluster.get("foo") == b"stays"
+    assert cluster.slot_map.primary_for(slot) == target.address
+    assert await cluster.mget(["foo", "{foo}leaves", "{foo}new", "{foo}piped", "{foo}tx"]) == [
+        b"stays",
+        b"moved",
+        b"created",
+        b"1",
+        b"6",
+    ]
 
 
 async def test_writes_during_a_migration_are_never_lost(
@@ -249,27 +182,19 @@ async def test_writes_during_a_migration_are_never_lost(
             if i % 50 == 0:
                 await asyncio.sleep(0)
 
-    def migrate(source: Node, target: Node) -> None:
-        begin_migration(source, target, slot)
-        for _ in range(20):
-            migrate_keys(source, target, slot, batch=20)
-            time.sleep(0.01)
-        finish_migration(topology, source, target, slot)
-
-    with slot_restored(topology, slot) as source:
-        target = next(p for p in topology.primaries if p is not source)
-        workload = asyncio.gather(*(writer(t) for t in range(tasks)))
-        await asyncio.sleep(0.02)
-        await asyncio.to_thread(migrate, source, target)
-        await workload
-        assert all(isinstance(e, keywire.RedisError) for e in errors)
-        assert errors == []  # MOVED / ASK / TRYAGAIN are all handled: nothing to report
-        assert len(acknowledged) == writes_per_task * tasks
-        keys = list(acknowledged)
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            assert await cluster.mget(chunk) == [acknowledged[k].encode() for k in chunk]
-        assert primary_of(topology, slot) is target
+    target = topology.next_primary(topology.slot_owner(slot))
+    workload = asyncio.gather(*(writer(t) for t in range(tasks)))
+    await asyncio.sleep(0.02)
+    await asyncio.to_thread(migrate_in_rounds, topology, slot, target)
+    await workload
+    assert all(isinstance(e, keywire.RedisError) for e in errors)
+    assert errors == []  # MOVED / ASK / TRYAGAIN are all handled: nothing to report
+    assert len(acknowledged) == writes_per_task * tasks
+    keys = list(acknowledged)
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        assert await cluster.mget(chunk) == [acknowledged[k].encode() for k in chunk]
+    assert topology.slot_owner(slot) is target
 
 
 async def test_shard_subscription_follows_its_slot(
@@ -279,28 +204,26 @@ async def test_shard_subscription_follows_its_slot(
     if topology.version < (7, 0, 0):
         pytest.skip("sharded pub/sub needs Redis 7.0")
     slot = key_slot("news:{foo}")
-    with slot_restored(topology, slot) as source:
-        target = next(p for p in topology.primaries if p is not source)
-        async with cluster.pubsub() as pubsub:
-            await pubsub.ssubscribe("news:{foo}", "news:{bar}")
-            assert await cluster.spublish("news:{foo}", "before") == 1
-            first = [await pubsub.get_message(timeout=2.0) for _ in range(3)]
-            assert [m.type for m in first if m is not None] == ["ssubscribe"] * 2 + ["smessage"]
+    target = topology.next_primary(topology.slot_owner(slot))
+    async with cluster.pubsub() as pubsub:
+        await pubsub.ssubscribe("news:{foo}", "news:{bar}")
+        assert await cluster.spublish("news:{foo}", "before") == 1
+        first = [await pubsub.get_message(timeout=2.0) for _ in range(3)]
+        assert [m.type for m in first if m is not None] == ["ssubscribe"] * 2 + ["smessage"]
 
-            await asyncio.to_thread(begin_migration, source, target, slot)
-            await asyncio.to_thread(finish_migration, topology, source, target, slot)
-            # The server ends the subscription; it is made again on the slot's new primary.
-            seen: list[PubSubMessage[bytes]] = []
-            while len(seen) < 2:
-                message = await pubsub.get_message(timeout=5.0)
-                assert message is not None
-                seen.append(message)
-            assert [(m.type, m.channel) for m in seen] == [
-                ("sunsubscribe", b"news:{foo}"),
-                ("ssubscribe", b"news:{foo}"),
-            ]
-            assert pubsub.shard_channels == {b"news:{foo}", b"news:{bar}"}
-            assert await cluster.spublish("news:{foo}", "after") == 1
+        await asyncio.to_thread(topology.migrate_slot, slot, target)
+        # The server ends the subscription; it is made again on the slot's new primary.
+        seen: list[PubSubMessage[bytes]] = []
+        while len(seen) < 2:
             message = await pubsub.get_message(timeout=5.0)
             assert message is not None
-            assert (message.type, message.data) == ("smessage", b"after")
+            seen.append(message)
+        assert [(m.type, m.channel) for m in seen] == [
+            ("sunsubscribe", b"news:{foo}"),
+            ("ssubscribe", b"news:{foo}"),
+        ]
+        assert pubsub.shard_channels == {b"news:{foo}", b"news:{bar}"}
+        assert await cluster.spublish("news:{foo}", "after") == 1
+        message = await pubsub.get_message(timeout=5.0)
+        assert message is not None
+        assert (message.type, message.data) == ("smessage", b"after")
