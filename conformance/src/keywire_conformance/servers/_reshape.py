@@ -248,6 +248,9 @@ class ClusterReshaping:
             ReshapeError: when it is not promoted or the nodes do not agree in time.
         """
         deadline = time.monotonic() + timeout
+        # A primary just restarted still calls itself master until gossip demotes it: let the
+        # nodes agree first, so its role below is the one the cluster gave it.
+        self.wait_settled(timeout=timeout)
         while replica.role() != "master":
             link = replica.info("replication").get("master_link_status")
             if link == "up":
