@@ -12,7 +12,7 @@ import asyncio
 import itertools
 from dataclasses import dataclass
 from time import perf_counter
-from typing import TYPE_CHECKING, Generic, Literal, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeAlias, TypeVar
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterable, Mapping
@@ -174,6 +174,26 @@ async def concurrent(op: Op, check: Check, budget: Budget, *, tasks: int) -> int
         for _ in range(tasks):
             group.create_task(loop())
     return done
+
+
+class Getter(Protocol):
+    """A client with an awaitable ``get(key)`` (each library's cluster client)."""
+
+    def get(self, key: Any, /) -> Awaitable[Any]:
+        """GET ``key``."""
+        ...
+
+
+async def cluster_get_sequential(client: Getter, budget: Budget) -> int:
+    """a-cluster) GET keys spread over every primary, in turn, one task."""
+    key = cycling(CLUSTER_GET_KEYS)
+    return await sequential(lambda: client.get(key()), is_value, budget)
+
+
+async def cluster_get_concurrent(client: Getter, budget: Budget) -> int:
+    """b-cluster) GET keys spread over every primary from 100 tasks."""
+    key = cycling(CLUSTER_GET_KEYS)
+    return await concurrent(lambda: client.get(key()), is_value, budget, tasks=CONCURRENCY)
 
 
 def is_value(reply: object) -> bool:

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 import coredis
 from coredis.typing import Node
 from tools.bench.common import (
-    CLUSTER_GET_KEYS,
     CONCURRENCY,
     GET_KEY,
     LIST_KEY,
@@ -25,8 +24,9 @@ from tools.bench.common import (
     Flavor,
     Library,
     Servers,
+    cluster_get_concurrent,
+    cluster_get_sequential,
     concurrent,
-    cycling,
     is_full_list,
     is_pipeline_reply,
     is_value,
@@ -91,18 +91,6 @@ async def _open_cluster(servers: Servers, flavor: Flavor) -> AsyncIterator[Clust
     async with coredis.RedisCluster(startup_nodes=nodes) as client:
         await read_every_key(client.get)
         yield client
-
-
-async def cluster_get_sequential(client: ClusterClient, budget: Budget) -> int:
-    """a-cluster) GET keys spread over every primary, in turn, one task."""
-    key = cycling(CLUSTER_GET_KEYS)
-    return await sequential(lambda: client.get(key()), is_value, budget)
-
-
-async def cluster_get_concurrent(client: ClusterClient, budget: Budget) -> int:
-    """b-cluster) GET keys spread over every primary from 100 tasks."""
-    key = cycling(CLUSTER_GET_KEYS)
-    return await concurrent(lambda: client.get(key()), is_value, budget, tasks=CONCURRENCY)
 
 
 LIBRARY: Library[Client] = Library(

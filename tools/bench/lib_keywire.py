@@ -7,7 +7,6 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from tools.bench.common import (
-    CLUSTER_GET_KEYS,
     CONCURRENCY,
     GET_KEY,
     LIST_KEY,
@@ -18,8 +17,9 @@ from tools.bench.common import (
     Flavor,
     Library,
     Servers,
+    cluster_get_concurrent,
+    cluster_get_sequential,
     concurrent,
-    cycling,
     is_full_list,
     is_pipeline_reply,
     is_value,
@@ -104,18 +104,6 @@ def _describe_cluster(client: ClusterClient) -> str:
     readers = {type(getattr(pool.shared, "_reader", None)) for pool in pools}
     names = ", ".join(sorted(f"{kind.__module__}.{kind.__qualname__}" for kind in readers))
     return f"reader {names} (on {len(pools)} nodes)"
-
-
-async def cluster_get_sequential(client: ClusterClient, budget: Budget) -> int:
-    """a-cluster) GET keys spread over every primary, in turn, one task."""
-    key = cycling(CLUSTER_GET_KEYS)
-    return await sequential(lambda: client.get(key()), is_value, budget)
-
-
-async def cluster_get_concurrent(client: ClusterClient, budget: Budget) -> int:
-    """b-cluster) GET keys spread over every primary from 100 tasks."""
-    key = cycling(CLUSTER_GET_KEYS)
-    return await concurrent(lambda: client.get(key()), is_value, budget, tasks=CONCURRENCY)
 
 
 LIBRARY: Library[Client] = Library(

@@ -10,7 +10,6 @@ import redis.asyncio
 from redis._parsers import _AsyncRESP3Parser  # private, but the only way to pick the parser
 from redis.asyncio.cluster import ClusterNode
 from tools.bench.common import (
-    CLUSTER_GET_KEYS,
     CONCURRENCY,
     GET_KEY,
     LIST_KEY,
@@ -22,8 +21,9 @@ from tools.bench.common import (
     Flavor,
     Library,
     Servers,
+    cluster_get_concurrent,
+    cluster_get_sequential,
     concurrent,
-    cycling,
     is_full_list,
     is_pipeline_reply,
     is_value,
@@ -105,18 +105,6 @@ async def _open_cluster(servers: Servers, flavor: Flavor) -> AsyncIterator[Clust
         yield client
     finally:
         await client.aclose()
-
-
-async def cluster_get_sequential(client: ClusterClient, budget: Budget) -> int:
-    """a-cluster) GET keys spread over every primary, in turn, one task."""
-    key = cycling(CLUSTER_GET_KEYS)
-    return await sequential(lambda: client.get(key()), is_value, budget)
-
-
-async def cluster_get_concurrent(client: ClusterClient, budget: Budget) -> int:
-    """b-cluster) GET keys spread over every primary from 100 tasks."""
-    key = cycling(CLUSTER_GET_KEYS)
-    return await concurrent(lambda: client.get(key()), is_value, budget, tasks=CONCURRENCY)
 
 
 LIBRARY: Library[Client] = Library(
