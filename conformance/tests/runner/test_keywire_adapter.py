@@ -265,13 +265,25 @@ def test_cluster_entities_route_by_key(keywire_clean_cluster: Cluster) -> None:
                 topology="cluster",
                 protocol=3,
                 decode_responses=False,
-                options={"readFromReplicas": True, "maxRetries": 3},
+                options={"maxRetries": 3, "nonAtomicCrossSlot": True},
+            )
+            await adapter.create_client(
+                "replicas",
+                addresses=keywire_clean_cluster.startup_nodes,
+                topology="cluster",
+                protocol=2,
+                decode_responses=True,
+                options={"readFromReplicas": True},
             )
             run = adapter.run_operation
             # Keys on all three primaries, written and read through one entity.
             pairs = {"foo": "1", "bar": "2", "baz": "3", "qux": "4"}
             assert await run("c", "mset", {"mapping": pairs}) is True
             assert await run("c", "mget", {"keys": list(pairs)}) == [b"1", b"2", b"3", b"4"]
+            # Replica reads see the writes once every replica acknowledged them (WAIT runs on
+            # every primary and answers the smallest count).
+            assert await run("c", "command", {"args": ["WAIT", 1, 5000]}) == 1
+            assert await run("replicas", "mget", {"keys": list(pairs)}) == ["1", "2", "3", "4"]
             assert await run("c", "command", {"args": ["GET", "baz"]}) == b"3"
             commands = [["SET", "{t}a", "x"], {"name": "get", "arguments": {"key": "{t}a"}}]
             assert await run("c", "pipeline", {"commands": commands}) == [b"OK", b"x"]
