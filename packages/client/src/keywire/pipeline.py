@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Generator, Iterable
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 from keywire.client import command_name, state_command
 from keywire.commands import AnyStr, CommandMixins
@@ -103,29 +103,26 @@ class PipelineResult(Generic[T]):
 _Queued = tuple[tuple[Any, ...], Callable[[Any], Any] | None, PipelineResult[Any]]
 
 
-class Pipeline(CommandMixins[AnyStr]):
-    """Commands buffered for one round trip (see the module docstring).
+class QueueingPipeline(CommandMixins[AnyStr]):
+    """What the standalone and the cluster pipelines share: the queue, queueing a command (or
+    running it at once while watching, before ``multi()``) and the async context, which resets
+    the pipeline on exit. Subclasses run the queue (``execute``) and say how a command runs at
+    once (``_immediate``) and what ``reset`` releases."""
 
-    Made by :meth:`keywire.Redis.pipeline`; use it as an async context manager, which resets
-    it (and gives back its dedicated connection) on exit.
-    """
-
-    def __init__(self, client: Redis[AnyStr], *, transaction: bool) -> None:
-        self._client: Redis[AnyStr] = client
-        self._transaction = transaction
-        self._queue: list[_Queued] = []
-        self._conn: Connection | None = None
-        self._watching = False
-        self._multi = False
+    _transaction: bool
+    _queue: list[_Queued]
+    _watching: bool
+    _multi: bool
 
     def __len__(self) -> int:
         return len(self._queue)
 
     def __repr__(self) -> str:
         kind = "transaction" if self._transaction else "pipeline"
-        return f"<Pipeline {kind} queued={len(self._queue)} watching={self._watching}>"
+        name = type(self).__name__
+        return f"<{name} {kind} queued={len(self._queue)} watching={self._watching}>"
 
-    async def __aenter__(self) -> Pipeline[AnyStr]:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(
@@ -161,6 +158,30 @@ class Pipeline(CommandMixins[AnyStr]):
                 "and transaction=True"
             )
         return self._command(None, *args)
+
+    async def _immediate(self, callback: Callable[[Any], Any] | None, args: tuple[Any, ...]) -> Any:
+        """Run one command now, on the watched connection."""
+        raise NotImplementedError
+
+    def reset(self) -> None:
+        """Drop the queue and release what the pipeline holds."""
+        raise NotImplementedError
+
+
+class Pipeline(QueueingPipeline[AnyStr]):
+    """Commands buffered for one round trip (see the module docstring).
+
+    Made by :meth:`keywire.Redis.pipeline`; use it as an async context manager, which resets
+    it (and gives back its dedicated connection) on exit.
+    """
+
+    def __init__(self, client: Redis[AnyStr], *, transaction: bool) -> None:
+        self._client: Redis[AnyStr] = client
+        self._transaction = transaction
+        self._queue: list[_Queued] = []
+        self._conn: Connection | None = None
+        self._watching = False
+        self._multi = False
 
     async def _immediate(self, callback: Callable[[Any], Any] | None, args: tuple[Any, ...]) -> Any:
         conn = self._conn

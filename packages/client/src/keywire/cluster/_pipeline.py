@@ -30,12 +30,11 @@ import asyncio
 import time
 from typing import TYPE_CHECKING, Any, Final
 
-from keywire.client import command_name, state_command
 from keywire.cluster._errors import ClusterCrossSlotError, ClusterError, TooManyRedirectsError
 from keywire.cluster._router import backoff, retry_safe
 from keywire.cluster._routing import SINGLE_KEY, SLOT, NodeReplies, plan_command, resolve_info
 from keywire.cluster._slots import Address, Moved, key_slot
-from keywire.commands import AnyStr, CommandMixins
+from keywire.commands import AnyStr
 from keywire.exceptions import (
     AskError,
     ClusterDownError,
@@ -51,12 +50,11 @@ from keywire.exceptions import (
     WatchError,
     from_reply_error,
 )
-from keywire.pipeline import PipelineResult, pack_lines
+from keywire.pipeline import QueueingPipeline, _Queued, pack_lines
 from keywire_resp import ReplyError, pack_command, pack_commands
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
-    from types import TracebackType
+    from collections.abc import Callable
 
     from keywire._connection import Connection
     from keywire._pool import ConnectionPool
@@ -64,7 +62,6 @@ if TYPE_CHECKING:
 
 __all__ = ["ClusterPipeline"]
 
-_Queued = tuple[tuple[Any, ...], "Callable[[Any], Any] | None", PipelineResult[Any]]
 _REFUSED = (MovedError, AskError, TryAgainError, ClusterDownError, LoadingError, ReadOnlyError)
 _NOT_SENT = (ConnectionError, ConnectTimeoutError)
 # Replies meaning "not run here, nothing was executed" inside MULTI or to EXEC itself.
@@ -98,7 +95,7 @@ def _keys_slot(args: tuple[Any, ...]) -> int | None:
     return slots.pop()
 
 
-class ClusterPipeline(CommandMixins[AnyStr]):
+class ClusterPipeline(QueueingPipeline[AnyStr]):
     """Commands buffered for one round trip per node (see the module docstring).
 
     Made by :meth:`RedisCluster.pipeline`; use it as an async context manager, which resets
@@ -115,49 +112,6 @@ class ClusterPipeline(CommandMixins[AnyStr]):
         self._slot: int | None = None
         self._watching = False
         self._multi = False
-
-    def __len__(self) -> int:
-        return len(self._queue)
-
-    def __repr__(self) -> str:
-        kind = "transaction" if self._transaction else "pipeline"
-        return f"<ClusterPipeline {kind} queued={len(self._queue)} watching={self._watching}>"
-
-    async def __aenter__(self) -> ClusterPipeline[AnyStr]:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.reset()
-
-    # -- queueing ------------------------------------------------------------------------------
-
-    def _command(self, callback: Callable[[Any], Any] | None, *args: Any) -> Awaitable[Any]:
-        if self._watching and not self._multi:
-            return self._immediate(callback, args)
-        result: PipelineResult[Any] = PipelineResult()
-        self._queue.append((args, callback, result))
-        return result
-
-    def _blocking(self, callback: Callable[[Any], Any] | None, *args: Any) -> Awaitable[Any]:
-        return self._command(callback, *args)
-
-    def execute_command(self, *args: Any) -> Awaitable[Any]:
-        """Queue any command (or, in WATCH mode before :meth:`multi`, run it at once)."""
-        if not args:
-            raise ValueError("execute_command needs a command name")
-        args = (command_name(args[0]), *args[1:])
-        state = state_command(args)
-        if state is not None:
-            raise RedisError(
-                f"{state.decode()} cannot be queued in a pipeline; use watch() / multi() "
-                "and transaction=True"
-            )
-        return self._command(None, *args)
 
     async def _immediate(self, callback: Callable[[Any], Any] | None, args: tuple[Any, ...]) -> Any:
         conn = self._conn
