@@ -152,3 +152,19 @@ def test_add_replica_then_restore(keywire_clean_cluster: Cluster) -> None:
     assert added in cluster.replicas_serving(0)
     cluster.restore()
     assert_formed(cluster, before)
+
+
+def test_kill_right_after_a_failover_and_fail_back(keywire_clean_cluster: Cluster) -> None:
+    # The sequence that once left Redis 6.2 without a primary for the slots (a stale election
+    # won again by the replica): kill_node must still end with the replica serving them.
+    cluster = keywire_clean_cluster
+    before = formed_map(cluster)
+    primary = cluster.slot_owner(SLOT_OF_FOO)
+    [replica] = cluster.replicas_serving(SLOT_OF_FOO)
+    cluster.fail_over(replica)
+    cluster.fail_over(primary)
+    assert cluster.kill_node(primary) is replica
+    for node in cluster.running_nodes:
+        assert slot_owner_port(cluster_slot_map(node), SLOT_OF_FOO) == replica.port
+    cluster.restore()
+    assert_formed(cluster, before)
