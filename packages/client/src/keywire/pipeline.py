@@ -300,21 +300,8 @@ class Pipeline(QueueingPipeline[AnyStr]):
                 raise error
             queue_errors.append(error)
         exec_fut = futures[-1]
-        exec_error = exec_fut.exception()
         self._watching = False  # EXEC (or its failure) ends WATCH on the server
-        if exec_error is not None:
-            if isinstance(exec_error, ExecAbortError) and queue_errors:
-                raise exec_error from queue_errors[0]
-            raise exec_error
-        results = exec_fut.result()
-        if results is None:
-            for _, _, slot in queue:
-                slot._resolve(WatchError("a watched key changed"))
-            raise WatchError("the transaction was aborted: a watched key changed")
-        if len(results) != len(queue):
-            conn.close()
-            raise RedisError(f"EXEC returned {len(results)} results for {len(queue)} commands")
-        replies = [from_reply_error(r) if isinstance(r, ReplyError) else r for r in results]
+        replies = exec_replies(conn, exec_fut, queue_errors, queue)
         return _finish(queue, replies, raise_on_error)
 
 
@@ -393,6 +380,36 @@ def pack_lines(commands: Iterable[tuple[Any, ...]]) -> bytes:
                 continue
             append(b"$%d\r\n%b\r\n" % (len(data), data))
     return b"".join(parts)
+
+
+def exec_replies(
+    conn: Connection,
+    exec_fut: asyncio.Future[Any],
+    queue_errors: list[ResponseError],
+    queue: list[_Queued],
+) -> list[Any]:
+    """The replies of a transaction's EXEC (done), error replies in place as exceptions.
+
+    Raises:
+        ExecAbortError: The server refused EXEC (chained to the first queueing error).
+        WatchError: A watched key changed (every queued result gets the error too).
+        RedisError: EXEC answered a different number of replies (``conn`` is closed: the
+            stream can no longer be trusted).
+    """
+    exec_error = exec_fut.exception()
+    if exec_error is not None:
+        if isinstance(exec_error, ExecAbortError) and queue_errors:
+            raise exec_error from queue_errors[0]
+        raise exec_error
+    results = exec_fut.result()
+    if results is None:
+        for _, _, slot in queue:
+            slot._resolve(WatchError("a watched key changed"))
+        raise WatchError("the transaction was aborted: a watched key changed")
+    if len(results) != len(queue):
+        conn.close()
+        raise RedisError(f"EXEC returned {len(results)} results for {len(queue)} commands")
+    return [from_reply_error(r) if isinstance(r, ReplyError) else r for r in results]
 
 
 def _finish(queue: list[_Queued], replies: list[Any], raise_on_error: bool) -> list[Any]:

@@ -40,7 +40,6 @@ from keywire.exceptions import (
     ClusterDownError,
     ConnectionError,
     ConnectTimeoutError,
-    ExecAbortError,
     LoadingError,
     MovedError,
     ReadOnlyError,
@@ -48,10 +47,9 @@ from keywire.exceptions import (
     ResponseError,
     TryAgainError,
     WatchError,
-    from_reply_error,
 )
-from keywire.pipeline import QueueingPipeline, _Queued, pack_lines
-from keywire_resp import ReplyError, pack_command, pack_commands
+from keywire.pipeline import QueueingPipeline, _Queued, exec_replies, pack_lines
+from keywire_resp import pack_command, pack_commands
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -432,19 +430,7 @@ class ClusterPipeline(QueueingPipeline[AnyStr]):
                     await asyncio.sleep(backoff(retries))
                 continue
             self._watching = False  # EXEC (or its failure) ends WATCH on the server
-            if exec_error is not None:
-                if isinstance(exec_error, ExecAbortError) and queue_errors:
-                    raise exec_error from queue_errors[0]
-                raise exec_error
-            results = exec_fut.result()
-            if results is None:
-                for _, _, result in queue:
-                    result._resolve(WatchError("a watched key changed"))
-                raise WatchError("the transaction was aborted: a watched key changed")
-            if len(results) != len(queue):
-                conn.close()
-                raise RedisError(f"EXEC returned {len(results)} results for {len(queue)} commands")
-            replies = [from_reply_error(r) if isinstance(r, ReplyError) else r for r in results]
+            replies = exec_replies(conn, exec_fut, queue_errors, queue)
             return _finish(queue, replies, raise_on_error)
 
 
